@@ -1,0 +1,106 @@
+package io.leadscoring.app;
+
+import io.leadscoring.scoring.RuleFileLoader;
+import io.leadscoring.scoring.RuleSet;
+import io.leadscoring.streams.ScoringConfig;
+import io.leadscoring.streams.ScoringSerdes;
+import io.leadscoring.streams.ScoringTopology;
+import io.leadscoring.streams.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The live pipeline: configuration in, a running {@link KafkaStreams} out. Wiring only. */
+public final class ScoringApplication implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ScoringApplication.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ScoringConfig config;
+    private final RuleSet rules;
+    private final Properties streamsProperties;
+    private final Topology topology;
+    private KafkaStreams streams;
+
+    public ScoringApplication(Map<?, ?> properties) throws Exception {
+        this.config = new ScoringConfig(properties);
+        this.rules = RuleFileLoader.load(Path.of(config.getString(ScoringConfig.RULES_FILE)));
+        Topics topics = config.topics();
+        this.streamsProperties = streamsProperties(config, topics);
+        var settings = new ScoringTopology.Settings(topics, rules, config.lateEventHorizon(),
+                config.getBoolean(ScoringConfig.STATE_STORES_IN_MEMORY));
+        this.topology = ScoringTopology.build(settings, ScoringSerdes.avro(config.passThrough()));
+    }
+
+    /** The topology's defaults, then the user's properties, then the dead-letter topic, named once. */
+    static Properties streamsProperties(ScoringConfig config, Topics topics) {
+        Properties props = ScoringTopology.streamsDefaults(topics);
+        props.putAll(config.passThrough());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
+        return props;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public RuleSet rules() {
+        return rules;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Provisions the topics and starts processing; returns once Kafka Streams is starting. */
+    public void start() throws Exception {
+        Topics topics = config.topics();
+        Map<String, Object> adminProps = new HashMap<>();
+        streamsProperties.forEach((k, v) -> adminProps.put(k.toString(), v));
+        adminProps.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin admin = Admin.create(adminProps)) {
+            new TopicProvisioner(admin, 60_000).provision(topics, config.getBoolean(ScoringConfig.TOPICS_CREATE),
+                    config.getInt(ScoringConfig.TOPICS_PARTITIONS),
+                    config.getShort(ScoringConfig.TOPICS_REPLICATION_FACTOR));
+        }
+        streams = new KafkaStreams(topology, streamsProperties);
+        streams.setUncaughtExceptionHandler(exception -> {
+            log.error("Stream thread failed; replacing it (state is restored from its changelog)", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        log.info("Scoring with rule set {} ({} behaviour rules, {} fit rules); processing.guarantee={}",
+                rules.id(), rules.behaviorRuleCount(), rules.fitRuleCount(),
+                streamsProperties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        streams.start();
+    }
+
+    /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C), then closes cleanly. */
+    public void runUntilShutdown() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Shutting down");
+            close();
+            stopped.countDown();
+        }, "lead-scoring-shutdown"));
+        start();
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close(CLOSE_TIMEOUT);
+        }
+    }
+}

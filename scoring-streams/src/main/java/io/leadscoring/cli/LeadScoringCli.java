@@ -1,0 +1,120 @@
+package io.leadscoring.cli;
+
+import io.leadscoring.app.ScoringApplication;
+import io.leadscoring.scoring.RuleFileException;
+import io.leadscoring.scoring.RuleFileLoader;
+import io.leadscoring.scoring.RuleSet;
+import io.leadscoring.streams.DeadLetterHandler;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/lead-scoring}: the replay and run commands. */
+@Command(name = "lead-scoring", mixinStandardHelpOptions = true, version = "lead-scoring 0.1.0",
+        description = "Real-time, explainable lead scoring on Apache Kafka.",
+        subcommands = {LeadScoringCli.ReplayCommand.class, LeadScoringCli.RunCommand.class,
+                CommandLine.HelpCommand.class})
+public final class LeadScoringCli {
+
+    /** Exit code of a refused rule file or configuration. */
+    static final int EXIT_BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        return new CommandLine(new LeadScoringCli()).execute(args);
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = {"Runs the live topology over recorded JSON Lines and prints every stage change it "
+                    + "would emit, one JSON object a line, in emission order. Logs and skipped lines go to "
+                    + "standard error."})
+    static final class ReplayCommand implements Callable<Integer> {
+
+        @Option(names = "--rules", required = true, paramLabel = "FILE", description = "YAML rule file.")
+        Path rules;
+
+        @Option(names = "--events", required = true, paramLabel = "FILE",
+                description = "JSON Lines of web, email, download (and profile) records, replayed in file order.")
+        Path events;
+
+        @Option(names = "--profiles", paramLabel = "FILE",
+                description = "JSON Lines of profile records, replayed before the events.")
+        Path profiles;
+
+        @Override
+        public Integer call() throws Exception {
+            // Replay reports dead letters itself, with their line numbers.
+            System.setProperty("org.slf4j.simpleLogger.log." + DeadLetterHandler.class.getName(), "error");
+            RuleSet ruleSet;
+            try {
+                ruleSet = RuleFileLoader.load(rules);
+            } catch (RuleFileException e) {
+                System.err.println(e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            for (Path file : profiles == null ? List.of(events) : List.of(profiles, events)) {
+                if (!Files.isReadable(file)) {
+                    System.err.println(file + ": cannot read the file");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+            // Buffered: a million records would otherwise pay a system call per printed line.
+            PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out),
+                    1 << 16), false, StandardCharsets.UTF_8);
+            try (Replay replay = new Replay(ruleSet, out, System.err)) {
+                if (profiles != null) {
+                    replay.replay(profiles);
+                }
+                replay.replay(events);
+                out.flush();
+                System.err.println(replay.summary());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Runs the pipeline against a Kafka cluster until SIGTERM or Ctrl-C.",
+                    "The properties file holds bootstrap.servers, schema.registry.url, application.id, state.dir, "
+                            + "rules.file and topic.* names; every other Kafka Streams, client or schema registry "
+                            + "property passes through."})
+    static final class RunCommand implements Callable<Integer> {
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "Properties file.")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            }
+            ScoringApplication app;
+            try {
+                app = new ScoringApplication(props);
+            } catch (RuleFileException e) {
+                System.err.println(e.getMessage());
+                return EXIT_BAD_INPUT;
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                System.err.println(config + ": " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            app.runUntilShutdown();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.leadscoring.streams;
+
+import io.leadscoring.serde.AvroSerializationException;
+import io.leadscoring.serde.registry.SchemaRegistryUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends every record that cannot be read (bad bytes) or breaks the input contract to the dead-letter topic, as its
+ * original bytes with headers saying why and where it came from, and lets processing go on. Anything else (a schema
+ * registry outage, a bug) fails the task: such a record is not bad, and skipping it would lose it.
+ */
+public class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+
+    public static final String HEADER_REASON = "dlq.reason";
+    public static final String HEADER_ERROR = "dlq.error";
+    public static final String HEADER_TOPIC = "dlq.topic";
+    public static final String HEADER_PARTITION = "dlq.partition";
+    public static final String HEADER_OFFSET = "dlq.offset";
+    public static final String HEADER_PROCESSOR = "dlq.processor";
+
+    /** Reason of a record that decoded but broke the input contract. */
+    public static final String REASON_INVALID_RECORD = "INVALID_RECORD";
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+    private String deadLetterTopic;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        deadLetterTopic = topic == null ? Topics.DEFAULT_DEAD_LETTER : topic.toString();
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+            ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        String reason = reason(exception);
+        if (reason == null) {
+            return DeserializationExceptionHandler.Response.fail();
+        }
+        return DeserializationExceptionHandler.Response.resume(
+                deadLetter(context, record.key(), record.value(), reason, exception));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+            Exception exception) {
+        String reason = reason(exception);
+        if (reason == null) {
+            return ProcessingExceptionHandler.Response.fail();
+        }
+        return ProcessingExceptionHandler.Response.resume(
+                deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), reason, exception));
+    }
+
+    /** The dead-letter reason, or null when the exception is not the record's fault. */
+    static String reason(Exception exception) {
+        if (exception instanceof SchemaRegistryUnavailableException) {
+            return null;
+        }
+        if (exception instanceof AvroSerializationException avro) {
+            return avro.reason().name();
+        }
+        if (exception instanceof InvalidRecordException) {
+            return REASON_INVALID_RECORD;
+        }
+        if (exception instanceof SerializationException) {
+            return "UNREADABLE";
+        }
+        return null;
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
+            String reason, Exception exception) {
+        log.warn("Dead-lettering record {}-{}@{}: {} ({})", context.topic(), context.partition(), context.offset(),
+                reason, exception.getMessage());
+        Headers headers = new RecordHeaders(context.headers() == null ? null : context.headers().toArray());
+        headers.add(HEADER_REASON, bytes(reason));
+        headers.add(HEADER_ERROR, bytes(String.valueOf(exception.getMessage())));
+        headers.add(HEADER_TOPIC, bytes(context.topic()));
+        headers.add(HEADER_PARTITION, bytes(Integer.toString(context.partition())));
+        headers.add(HEADER_OFFSET, bytes(Long.toString(context.offset())));
+        headers.add(HEADER_PROCESSOR, bytes(context.processorNodeId()));
+        Long timestamp = context.timestamp() >= 0 ? context.timestamp() : null;
+        return List.of(new ProducerRecord<>(deadLetterTopic, null, timestamp, key, value, headers));
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+}

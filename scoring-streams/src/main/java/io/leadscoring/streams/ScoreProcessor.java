@@ -1,0 +1,145 @@
+package io.leadscoring.streams;
+
+import io.leadscoring.events.Activity;
+import io.leadscoring.events.FitGrade;
+import io.leadscoring.events.LeadProfile;
+import io.leadscoring.events.LeadScore;
+import io.leadscoring.events.Reason;
+import io.leadscoring.events.Stage;
+import io.leadscoring.events.StageChange;
+import io.leadscoring.events.Temperature;
+import io.leadscoring.scoring.Evaluation;
+import io.leadscoring.scoring.LeadState;
+import io.leadscoring.scoring.ProfileView;
+import io.leadscoring.scoring.Scorer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * Scores one lead's record against its state: loads the lead, lets the core apply the record, stores the lead and
+ * forwards its new {@link LeadScore} and, on a change of stage, the {@link StageChange}. No scoring logic here.
+ */
+final class ScoreProcessor implements Processor<String, ScoringInput, String, SpecificRecord> {
+
+    private final Scorer scorer;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, LeadState> leads;
+    private TimestampedKeyValueStore<String, LeadProfile> profiles;
+    private StoreWindowedState windows;
+
+    ScoreProcessor(Scorer scorer) {
+        this.scorer = scorer;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.leads = context.getStateStore(Names.LEAD_STATE_STORE);
+        this.profiles = context.getStateStore(Names.PROFILES_STORE);
+        this.windows = new StoreWindowedState(
+                context.getStateStore(Names.SEEN_EVENTS_STORE),
+                context.getStateStore(Names.RULE_CAPS_STORE),
+                context.getStateStore(Names.ACTIVITY_STORE));
+    }
+
+    @Override
+    public void process(Record<String, ScoringInput> record) {
+        String leadId = record.key();
+        ScoringInput input = record.value();
+        validate(leadId, input);
+
+        LeadState state = leads.get(leadId);
+        if (state == null) {
+            state = LeadState.empty(leadId);
+        }
+        ProfileView profile;
+        Evaluation evaluation;
+        if (input.event() != null) {
+            ValueAndTimestamp<LeadProfile> current = profiles.get(leadId);
+            profile = AvroViews.of(current == null ? null : current.value());
+            evaluation = scorer.onEvent(state, input.event(), profile, windows);
+            if (evaluation == null) {
+                return; // a duplicate is ignored altogether
+            }
+        } else {
+            profile = input.profile();
+            evaluation = scorer.onProfile(state, profile, windows);
+        }
+        leads.put(leadId, state);
+
+        context.forward(new Record<>(leadId, (SpecificRecord) leadScore(evaluation), evaluation.at()));
+        if (evaluation.transition() != null) {
+            context.forward(new Record<>(leadId, (SpecificRecord) stageChange(evaluation, profile), evaluation.at()));
+        }
+    }
+
+    private static void validate(String key, ScoringInput input) {
+        if (key == null || key.isBlank()) {
+            throw new InvalidRecordException("record has no key: the key must be the lead id");
+        }
+        String leadId = input.leadId();
+        if (leadId == null || leadId.isBlank()) {
+            throw new InvalidRecordException("leadId is empty");
+        }
+        if (!key.equals(leadId)) {
+            throw new InvalidRecordException("key '" + key + "' differs from leadId '" + leadId + "'");
+        }
+        if (input.event() != null && (input.event().eventId() == null || input.event().eventId().isBlank())) {
+            throw new InvalidRecordException("eventId is empty");
+        }
+    }
+
+    static LeadScore leadScore(Evaluation e) {
+        return LeadScore.newBuilder()
+                .setLeadId(e.leadId())
+                .setScore(e.score())
+                .setEngagement(e.engagement())
+                .setFit(e.fit())
+                .setFitGrade(FitGrade.valueOf(e.fitGrade().name()))
+                .setTemperature(Temperature.valueOf(e.temperature().name()))
+                .setActivity(Activity.valueOf(e.activity().name()))
+                .setStage(Stage.valueOf(e.stage().name()))
+                .setRuleSet(e.ruleSet())
+                .setReasons(reasons(e))
+                .setAsOf(Instant.ofEpochMilli(e.at()))
+                .build();
+    }
+
+    static StageChange stageChange(Evaluation e, ProfileView profile) {
+        return StageChange.newBuilder()
+                .setHandoffId(e.transition().handoffId())
+                .setLeadId(e.leadId())
+                .setStage(Stage.valueOf(e.transition().to().name()))
+                .setPreviousStage(Stage.valueOf(e.transition().from().name()))
+                .setAt(Instant.ofEpochMilli(e.at()))
+                .setScore(e.score())
+                .setEngagement(e.engagement())
+                .setFit(e.fit())
+                .setFitGrade(FitGrade.valueOf(e.fitGrade().name()))
+                .setTemperature(Temperature.valueOf(e.temperature().name()))
+                .setActivity(Activity.valueOf(e.activity().name()))
+                .setRuleSet(e.ruleSet())
+                .setReasons(reasons(e))
+                .setEmail(profile == null ? null : profile.email())
+                .setFirstName(profile == null ? null : profile.firstName())
+                .setLastName(profile == null ? null : profile.lastName())
+                .setCompany(profile == null ? null : profile.company())
+                .build();
+    }
+
+    private static List<Reason> reasons(Evaluation e) {
+        List<Reason> reasons = new ArrayList<>(e.reasons().size());
+        for (var r : e.reasons()) {
+            reasons.add(new Reason(r.rule(), r.points()));
+        }
+        return reasons;
+    }
+}

@@ -1,0 +1,180 @@
+package io.leadscoring.streams;
+
+import io.leadscoring.events.DownloadEvent;
+import io.leadscoring.events.EmailEvent;
+import io.leadscoring.events.LeadProfile;
+import io.leadscoring.events.LeadScore;
+import io.leadscoring.events.Stage;
+import io.leadscoring.events.StageChange;
+import io.leadscoring.events.WebEvent;
+import io.leadscoring.scoring.RuleSet;
+import io.leadscoring.scoring.Scorer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The scoring pipeline as a pure function of its settings. Events and profile changes of a lead meet in one
+ * processor, {@value Names#SCORE_LEADS}, keyed by lead id: the inputs are co-partitioned, so nothing is repartitioned.
+ */
+public final class ScoringTopology {
+
+    /** SCORING.md: a duplicate is an event id seen for the same lead within 7 days of event time. */
+    static final Duration DUPLICATE_WINDOW = Duration.ofDays(7);
+    /** SCORING.md: activity looks back 12 epoch-aligned weeks. */
+    static final Duration ACTIVITY_LOOKBACK = Duration.ofDays(7 * 12);
+
+    /**
+     * @param lateEventHorizon how much later than the newest record already stored a record may arrive and still
+     *     find its windows (caps, duplicates, activity); window stores keep this much extra history.
+     * @param inMemoryStores in-memory instead of RocksDB stores (replay, tests); both are changelogged.
+     */
+    public record Settings(Topics topics, RuleSet rules, Duration lateEventHorizon, boolean inMemoryStores) {
+    }
+
+    private ScoringTopology() {
+    }
+
+    /**
+     * The Kafka Streams settings this topology relies on: exactly-once, and bad records to the dead-letter topic
+     * through {@link DeadLetterHandler}. The caller may override the guarantee, not the dead-letter wiring.
+     */
+    public static Properties streamsDefaults(Topics topics) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
+        return props;
+    }
+
+    public static Topology build(Settings settings, ScoringSerdes serdes) {
+        Topics topics = settings.topics();
+        Scorer scorer = new Scorer(settings.rules());
+        StreamsBuilder builder = new StreamsBuilder();
+
+        builder.addStateStore(keyValueStore(settings, Names.LEAD_STATE_STORE, StateSerdes.leadState()));
+        builder.addStateStore(windowStore(settings, Names.SEEN_EVENTS_STORE,
+                DUPLICATE_WINDOW, Duration.ofMillis(1), Serdes.Long()));
+        Duration longestCap = settings.rules().longestCapPeriod();
+        builder.addStateStore(windowStore(settings, Names.RULE_CAPS_STORE,
+                longestCap, longestCap, Serdes.Double()));
+        builder.addStateStore(windowStore(settings, Names.ACTIVITY_STORE,
+                ACTIVITY_LOOKBACK, Duration.ofDays(7), StateSerdes.longArray()));
+
+        KTable<String, LeadProfile> profiles = builder.table(topics.profiles(),
+                Consumed.with(Serdes.String(), serdes.profile())
+                        .withTimestampExtractor(eventTime())
+                        .withName(Names.PROFILES_SOURCE),
+                profileStore(settings, serdes.profile()));
+
+        KStream<String, ScoringInput> web = builder
+                .stream(topics.webEvents(), consumed(serdes.webEvent(), Names.WEB_SOURCE))
+                .mapValues(e -> ScoringInput.event(AvroViews.of(e)), Named.as(Names.ADAPT_WEB));
+        KStream<String, ScoringInput> email = builder
+                .stream(topics.emailEvents(), consumed(serdes.emailEvent(), Names.EMAIL_SOURCE))
+                .mapValues(e -> ScoringInput.event(AvroViews.of(e)), Named.as(Names.ADAPT_EMAIL));
+        KStream<String, ScoringInput> download = builder
+                .stream(topics.downloadEvents(), consumed(serdes.downloadEvent(), Names.DOWNLOAD_SOURCE))
+                .mapValues(e -> ScoringInput.event(AvroViews.of(e)), Named.as(Names.ADAPT_DOWNLOAD));
+        KStream<String, ScoringInput> profileChanges = profiles
+                .toStream(Named.as(Names.PROFILE_CHANGES))
+                .filter((leadId, profile) -> profile != null, Named.as(Names.PROFILE_CHANGES + "-skip-deletes"))
+                .mapValues(p -> ScoringInput.profileChange(AvroViews.of(p)), Named.as(Names.ADAPT_PROFILES));
+
+        KStream<String, SpecificRecord> results = web
+                .merge(email, Named.as(Names.MERGE_EMAIL))
+                .merge(download, Named.as(Names.MERGE_DOWNLOAD))
+                .merge(profileChanges, Named.as(Names.MERGE_PROFILES))
+                .process(() -> new ScoreProcessor(scorer), Named.as(Names.SCORE_LEADS),
+                        Names.LEAD_STATE_STORE, Names.PROFILES_STORE, Names.SEEN_EVENTS_STORE,
+                        Names.RULE_CAPS_STORE, Names.ACTIVITY_STORE);
+
+        Map<String, KStream<String, SpecificRecord>> routed = results.split(Named.as(Names.ROUTE))
+                .branch((leadId, r) -> r instanceof LeadScore, Branched.as(Names.SCORES_BRANCH))
+                .branch((leadId, r) -> r instanceof StageChange, Branched.as(Names.CHANGES_BRANCH))
+                .noDefaultBranch();
+
+        routed.get(Names.ROUTE + Names.SCORES_BRANCH)
+                .mapValues(r -> (LeadScore) r, Named.as(Names.TO_SCORE))
+                .to(topics.scores(), Produced.with(Serdes.String(), serdes.leadScore()).withName(Names.SCORES_SINK));
+        KStream<String, StageChange> changes = routed.get(Names.ROUTE + Names.CHANGES_BRANCH)
+                .mapValues(r -> (StageChange) r, Named.as(Names.TO_CHANGE));
+        changes.to(topics.stageChanges(),
+                Produced.with(Serdes.String(), serdes.stageChange()).withName(Names.STAGE_CHANGES_SINK));
+        changes.filter((leadId, change) -> change.getStage() == Stage.SQL, Named.as(Names.ONLY_SQL))
+                .to(topics.sqlHandoffs(),
+                        Produced.with(Serdes.String(), serdes.stageChange()).withName(Names.SQL_HANDOFFS_SINK));
+
+        return builder.build();
+    }
+
+    private static <V extends SpecificRecord> Consumed<String, V> consumed(Serde<V> serde, String name) {
+        return Consumed.with(Serdes.String(), serde).withTimestampExtractor(eventTime()).withName(name);
+    }
+
+    /** Event time is the record's own occurredAt / updatedAt, not the time it was produced. */
+    static TimestampExtractor eventTime() {
+        return (record, partitionTime) -> {
+            Object value = record.value();
+            if (value instanceof WebEvent e) {
+                return e.getOccurredAt().toEpochMilli();
+            } else if (value instanceof EmailEvent e) {
+                return e.getOccurredAt().toEpochMilli();
+            } else if (value instanceof DownloadEvent e) {
+                return e.getOccurredAt().toEpochMilli();
+            } else if (value instanceof LeadProfile p) {
+                return p.getUpdatedAt().toEpochMilli();
+            }
+            return record.timestamp() >= 0 ? record.timestamp() : partitionTime;
+        };
+    }
+
+    private static Materialized<String, LeadProfile, KeyValueStore<Bytes, byte[]>> profileStore(Settings settings,
+            Serde<LeadProfile> serde) {
+        Materialized<String, LeadProfile, KeyValueStore<Bytes, byte[]>> materialized = settings.inMemoryStores()
+                ? Materialized.as(Stores.inMemoryKeyValueStore(Names.PROFILES_STORE))
+                : Materialized.as(Names.PROFILES_STORE);
+        // A profile change must re-evaluate its lead at once, not when the cache flushes.
+        return materialized.withKeySerde(Serdes.String()).withValueSerde(serde).withCachingDisabled();
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> keyValueStore(Settings settings, String name,
+            Serde<V> serde) {
+        KeyValueBytesStoreSupplier supplier = settings.inMemoryStores()
+                ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), serde);
+    }
+
+    private static <V> StoreBuilder<WindowStore<String, V>> windowStore(Settings settings, String name,
+            Duration lookBack, Duration windowSize, Serde<V> serde) {
+        Duration retention = lookBack.plus(settings.lateEventHorizon());
+        WindowBytesStoreSupplier supplier = settings.inMemoryStores()
+                ? Stores.inMemoryWindowStore(name, retention, windowSize, false)
+                : Stores.persistentWindowStore(name, retention, windowSize, false);
+        return Stores.windowStoreBuilder(supplier, Serdes.String(), serde);
+    }
+}

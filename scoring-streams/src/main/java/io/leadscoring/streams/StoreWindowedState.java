@@ -1,0 +1,59 @@
+package io.leadscoring.streams;
+
+import io.leadscoring.scoring.WindowedState;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/** The core's windowed facts on Kafka window stores: the window start is the time the core asks for. */
+final class StoreWindowedState implements WindowedState {
+
+    private static final char SEPARATOR = '\u001f';
+
+    private final WindowStore<String, Long> seenEvents;
+    private final WindowStore<String, Double> ruleCaps;
+    private final WindowStore<String, long[]> activity;
+
+    StoreWindowedState(WindowStore<String, Long> seenEvents, WindowStore<String, Double> ruleCaps,
+            WindowStore<String, long[]> activity) {
+        this.seenEvents = seenEvents;
+        this.ruleCaps = ruleCaps;
+        this.activity = activity;
+    }
+
+    @Override
+    public Long previousOccurrence(String leadId, String eventId, long from, long to) {
+        try (WindowStoreIterator<Long> it = seenEvents.fetch(key(leadId, eventId), from, to)) {
+            return it.hasNext() ? it.next().value : null;
+        }
+    }
+
+    @Override
+    public void rememberEvent(String leadId, String eventId, long occurredAt) {
+        seenEvents.put(key(leadId, eventId), occurredAt, occurredAt);
+    }
+
+    @Override
+    public double capUsed(String leadId, String rule, long windowStart) {
+        Double used = ruleCaps.fetch(key(leadId, rule), windowStart);
+        return used == null ? 0.0 : used;
+    }
+
+    @Override
+    public void setCapUsed(String leadId, String rule, long windowStart, double used) {
+        ruleCaps.put(key(leadId, rule), used, windowStart);
+    }
+
+    @Override
+    public long[] activityWeek(String leadId, long weekStart) {
+        return activity.fetch(leadId, weekStart);
+    }
+
+    @Override
+    public void setActivityWeek(String leadId, long weekStart, long[] latestTimes) {
+        activity.put(leadId, latestTimes, weekStart);
+    }
+
+    private static String key(String leadId, String part) {
+        return leadId + SEPARATOR + part;
+    }
+}
