@@ -6,8 +6,6 @@ import io.leadscoring.scoring.RuleFileLoader;
 import io.leadscoring.scoring.RuleSet;
 import io.leadscoring.streams.DeadLetterHandler;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -73,8 +71,9 @@ public final class LeadScoringCli {
                 }
             }
             // Buffered: a million records would otherwise pay a system call per printed line.
-            PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out),
-                    1 << 16), false, StandardCharsets.UTF_8);
+            // Through System.out (not FileDescriptor.out), so that a caller or test that redirects it gets them.
+            PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false,
+                    StandardCharsets.UTF_8);
             try (Replay replay = new Replay(ruleSet, out, System.err)) {
                 if (profiles != null) {
                     replay.replay(profiles);

@@ -64,7 +64,10 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
         Evaluation evaluation;
         if (input.event() != null) {
             ValueAndTimestamp<LeadProfile> current = profiles.get(leadId);
-            profile = AvroViews.of(current == null ? null : current.value());
+            LeadProfile stored = current == null ? null : current.value();
+            // The table stores a profile before this processor can refuse it: one that broke the input contract
+            // (empty or other lead id) was dead-lettered and must not be scored with (the core would throw).
+            profile = AvroViews.of(stored != null && leadId.equals(stored.getLeadId()) ? stored : null);
             evaluation = scorer.onEvent(state, input.event(), profile, windows);
             if (evaluation == null) {
                 return; // a duplicate is ignored altogether
@@ -83,11 +86,11 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
 
     private static void validate(String key, ScoringInput input) {
         if (key == null || key.isBlank()) {
-            throw new InvalidRecordException("record has no key: the key must be the lead id");
+            throw new InvalidRecordException("the record key, the lead id, is empty");
         }
         String leadId = input.leadId();
         if (leadId == null || leadId.isBlank()) {
-            throw new InvalidRecordException("leadId is empty");
+            throw new InvalidRecordException("the lead id (leadId) is empty");
         }
         if (!key.equals(leadId)) {
             throw new InvalidRecordException("key '" + key + "' differs from leadId '" + leadId + "'");

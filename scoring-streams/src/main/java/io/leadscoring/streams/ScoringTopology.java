@@ -77,7 +77,8 @@ public final class ScoringTopology {
 
         builder.addStateStore(keyValueStore(settings, Names.LEAD_STATE_STORE, StateSerdes.leadState()));
         builder.addStateStore(windowStore(settings, Names.SEEN_EVENTS_STORE,
-                DUPLICATE_WINDOW, Duration.ofMillis(1), Serdes.Long()));
+                DUPLICATE_WINDOW.plusMillis(StoreWindowedState.SEEN_BUCKET_MS),
+                Duration.ofMillis(StoreWindowedState.SEEN_BUCKET_MS), Serdes.Long()));
         Duration longestCap = settings.rules().longestCapPeriod();
         builder.addStateStore(windowStore(settings, Names.RULE_CAPS_STORE,
                 longestCap, longestCap, Serdes.Double()));

@@ -4,10 +4,17 @@ import io.leadscoring.scoring.WindowedState;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
-/** The core's windowed facts on Kafka window stores: the window start is the time the core asks for. */
+/** The core's windowed facts on Kafka window stores. */
 final class StoreWindowedState implements WindowedState {
 
     private static final char SEPARATOR = '\u001f';
+
+    /**
+     * Event ids are stored in week buckets, their exact time as the value: a window-store range fetch costs one
+     * lookup per distinct window start in the range (in memory) or per segment (RocksDB), so millisecond starts
+     * would make each duplicate check scan every event of two weeks; week buckets make it three lookups.
+     */
+    static final long SEEN_BUCKET_MS = 7L * 24 * 60 * 60 * 1000;
 
     private final WindowStore<String, Long> seenEvents;
     private final WindowStore<String, Double> ruleCaps;
@@ -22,14 +29,24 @@ final class StoreWindowedState implements WindowedState {
 
     @Override
     public Long previousOccurrence(String leadId, String eventId, long from, long to) {
-        try (WindowStoreIterator<Long> it = seenEvents.fetch(key(leadId, eventId), from, to)) {
-            return it.hasNext() ? it.next().value : null;
+        try (WindowStoreIterator<Long> it = seenEvents.fetch(key(leadId, eventId), bucket(from), bucket(to))) {
+            while (it.hasNext()) {
+                long occurredAt = it.next().value;
+                if (occurredAt >= from && occurredAt <= to) {
+                    return occurredAt;
+                }
+            }
+            return null;
         }
     }
 
     @Override
     public void rememberEvent(String leadId, String eventId, long occurredAt) {
-        seenEvents.put(key(leadId, eventId), occurredAt, occurredAt);
+        seenEvents.put(key(leadId, eventId), occurredAt, bucket(occurredAt));
+    }
+
+    static long bucket(long time) {
+        return Math.floorDiv(time, SEEN_BUCKET_MS) * SEEN_BUCKET_MS;
     }
 
     @Override
@@ -53,7 +70,7 @@ final class StoreWindowedState implements WindowedState {
         activity.put(leadId, latestTimes, weekStart);
     }
 
-    private static String key(String leadId, String part) {
+    static String key(String leadId, String part) {
         return leadId + SEPARATOR + part;
     }
 }
