@@ -78,7 +78,8 @@ final class Replay implements AutoCloseable {
         this.scoresTopic = topics.scores();
         this.deadLetterTopic = topics.deadLetter();
         this.serdes = ScoringSerdes.avro(Map.of("schema.registry.url", "mock://" + registryScope));
-        var settings = new ScoringTopology.Settings(topics, rules, REPLAY_HORIZON, true);
+        // In memory, and no changelogs: a replay has nothing to restore.
+        var settings = new ScoringTopology.Settings(topics, rules, REPLAY_HORIZON, true, false);
         this.driver = new TopologyTestDriver(ScoringTopology.build(settings, serdes), properties(topics));
         StringSerializer keys = new StringSerializer();
         this.web = driver.createInputTopic(topics.webEvents(), keys, serdes.webEvent().serializer());
@@ -101,6 +102,9 @@ final class Replay implements AutoCloseable {
         // A test driver cannot crash, so exactly-once buys nothing; under it the driver drops the dead letters that
         // the deserialization handler sends (they stay in an open mock transaction).
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // The driver processes each record as it is piped, so there is never a partition to wait for; waiting
+        // logic would only format log messages per record.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         return props;
     }
 

@@ -48,9 +48,16 @@ public final class ScoringTopology {
     /**
      * @param lateEventHorizon how much later than the newest record already stored a record may arrive and still
      *     find its windows (caps, duplicates, activity); window stores keep this much extra history.
-     * @param inMemoryStores in-memory instead of RocksDB stores (replay, tests); both are changelogged.
+     * @param inMemoryStores in-memory instead of RocksDB stores (replay, tests)
+     * @param changelogged whether stores are backed by changelog topics; only a one-shot replay, which has
+     *     nothing to restore, turns this off
      */
-    public record Settings(Topics topics, RuleSet rules, Duration lateEventHorizon, boolean inMemoryStores) {
+    public record Settings(Topics topics, RuleSet rules, Duration lateEventHorizon, boolean inMemoryStores,
+            boolean changelogged) {
+
+        public Settings(Topics topics, RuleSet rules, Duration lateEventHorizon, boolean inMemoryStores) {
+            this(topics, rules, lateEventHorizon, inMemoryStores, true);
+        }
     }
 
     private ScoringTopology() {
@@ -159,7 +166,8 @@ public final class ScoringTopology {
                 ? Materialized.as(Stores.inMemoryKeyValueStore(Names.PROFILES_STORE))
                 : Materialized.as(Names.PROFILES_STORE);
         // A profile change must re-evaluate its lead at once, not when the cache flushes.
-        return materialized.withKeySerde(Serdes.String()).withValueSerde(serde).withCachingDisabled();
+        materialized = materialized.withKeySerde(Serdes.String()).withValueSerde(serde).withCachingDisabled();
+        return settings.changelogged() ? materialized : materialized.withLoggingDisabled();
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> keyValueStore(Settings settings, String name,
@@ -167,7 +175,7 @@ public final class ScoringTopology {
         KeyValueBytesStoreSupplier supplier = settings.inMemoryStores()
                 ? Stores.inMemoryKeyValueStore(name)
                 : Stores.persistentKeyValueStore(name);
-        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), serde);
+        return logging(settings, Stores.keyValueStoreBuilder(supplier, Serdes.String(), serde));
     }
 
     private static <V> StoreBuilder<WindowStore<String, V>> windowStore(Settings settings, String name,
@@ -176,6 +184,11 @@ public final class ScoringTopology {
         WindowBytesStoreSupplier supplier = settings.inMemoryStores()
                 ? Stores.inMemoryWindowStore(name, retention, windowSize, false)
                 : Stores.persistentWindowStore(name, retention, windowSize, false);
-        return Stores.windowStoreBuilder(supplier, Serdes.String(), serde);
+        return logging(settings, Stores.windowStoreBuilder(supplier, Serdes.String(), serde));
+    }
+
+    private static <S extends org.apache.kafka.streams.processor.StateStore> StoreBuilder<S> logging(
+            Settings settings, StoreBuilder<S> builder) {
+        return settings.changelogged() ? builder : builder.withLoggingDisabled();
     }
 }

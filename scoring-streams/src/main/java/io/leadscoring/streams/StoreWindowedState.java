@@ -2,7 +2,6 @@ package io.leadscoring.streams;
 
 import io.leadscoring.scoring.WindowedState;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /** The core's windowed facts on Kafka window stores. */
 final class StoreWindowedState implements WindowedState {
@@ -29,15 +28,15 @@ final class StoreWindowedState implements WindowedState {
 
     @Override
     public Long previousOccurrence(String leadId, String eventId, long from, long to) {
-        try (WindowStoreIterator<Long> it = seenEvents.fetch(key(leadId, eventId), bucket(from), bucket(to))) {
-            while (it.hasNext()) {
-                long occurredAt = it.next().value;
-                if (occurredAt >= from && occurredAt <= to) {
-                    return occurredAt;
-                }
+        String key = key(leadId, eventId);
+        // Point lookups: one occurrence per bucket at most, since a second one within 7 days is a duplicate.
+        for (long bucket = bucket(from); bucket <= to; bucket += SEEN_BUCKET_MS) {
+            Long occurredAt = seenEvents.fetch(key, bucket);
+            if (occurredAt != null && occurredAt >= from && occurredAt <= to) {
+                return occurredAt;
             }
-            return null;
         }
+        return null;
     }
 
     @Override
