@@ -5,7 +5,7 @@ package io.leadscoring.scoring;
  * epoch-aligned weeks among the 12 weeks up to and including T's week; DORMANT otherwise.
  */
 public enum Activity {
-  ACTIVE,
-  LATENT,
-  DORMANT
+    ACTIVE,
+    LATENT,
+    DORMANT
 }

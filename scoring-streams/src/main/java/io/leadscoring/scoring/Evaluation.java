@@ -13,22 +13,22 @@ import java.util.List;
  * @param transition the stage change this record caused, or null
  */
 public record Evaluation(
-    String leadId,
-    long at,
-    double score,
-    double engagement,
-    double fit,
-    FitGrade fitGrade,
-    Temperature temperature,
-    Activity activity,
-    Stage stage,
-    String ruleSet,
-    List<Reason> reasons,
-    List<Award> awards,
-    StageTransition transition) {
+        String leadId,
+        long at,
+        double score,
+        double engagement,
+        double fit,
+        FitGrade fitGrade,
+        Temperature temperature,
+        Activity activity,
+        Stage stage,
+        String ruleSet,
+        List<Reason> reasons,
+        List<Award> awards,
+        StageTransition transition) {
 
-  public Evaluation {
-    reasons = List.copyOf(reasons);
-    awards = List.copyOf(awards);
-  }
+    public Evaluation {
+        reasons = List.copyOf(reasons);
+        awards = List.copyOf(awards);
+    }
 }

@@ -8,16 +8,16 @@ package io.leadscoring.scoring;
  */
 public record RuleError(int line, String rule, String message) {
 
-  /** {@code FILE:LINE: rule 'NAME': message}; the line is left out when 0, the rule part when there is no rule. */
-  public String format(String file) {
-    StringBuilder sb = new StringBuilder(file);
-    if (line > 0) {
-      sb.append(':').append(line);
+    /** {@code FILE:LINE: rule 'NAME': message}; the line is left out when 0, the rule part when there is no rule. */
+    public String format(String file) {
+        StringBuilder sb = new StringBuilder(file);
+        if (line > 0) {
+            sb.append(':').append(line);
+        }
+        sb.append(": ");
+        if (rule != null) {
+            sb.append("rule '").append(rule).append("': ");
+        }
+        return sb.append(message).toString();
     }
-    sb.append(": ");
-    if (rule != null) {
-      sb.append("rule '").append(rule).append("': ");
-    }
-    return sb.append(message).toString();
-  }
 }

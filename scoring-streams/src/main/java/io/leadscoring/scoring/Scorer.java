@@ -15,330 +15,330 @@ import java.util.UUID;
  * {@link WindowedState}, which the caller owns (one lead at a time).
  */
 public final class Scorer {
-  /** Events with the same id for the same lead within this much event time are duplicates. */
-  public static final long DUPLICATE_WINDOW_MILLIS = 7 * Durations.DAY;
-  /** Length of the epoch-aligned activity weeks. */
-  public static final long WEEK_MILLIS = Durations.WEEK;
-  /** ACTIVE: at least this many accepted events in {@code [T − 7d, T]}. */
-  public static final int ACTIVE_EVENTS = 3;
-  /** LATENT: accepted events in at least this many distinct weeks ... */
-  public static final int LATENT_WEEKS = 3;
-  /** ... among this many weeks, T's week included. */
-  public static final int LATENT_WINDOW_WEEKS = 12;
-  /** At most this many reasons. */
-  public static final int MAX_REASONS = 10;
-  /** Score comparisons with thresholds accept {@code S ≥ threshold − EPSILON}. */
-  public static final double EPSILON = 1e-9;
+    /** Events with the same id for the same lead within this much event time are duplicates. */
+    public static final long DUPLICATE_WINDOW_MILLIS = 7 * Durations.DAY;
+    /** Length of the epoch-aligned activity weeks. */
+    public static final long WEEK_MILLIS = Durations.WEEK;
+    /** ACTIVE: at least this many accepted events in {@code [T − 7d, T]}. */
+    public static final int ACTIVE_EVENTS = 3;
+    /** LATENT: accepted events in at least this many distinct weeks ... */
+    public static final int LATENT_WEEKS = 3;
+    /** ... among this many weeks, T's week included. */
+    public static final int LATENT_WINDOW_WEEKS = 12;
+    /** At most this many reasons. */
+    public static final int MAX_REASONS = 10;
+    /** Score comparisons with thresholds accept {@code S ≥ threshold − EPSILON}. */
+    public static final double EPSILON = 1e-9;
 
-  private static final Comparator<Reason> REASON_ORDER =
-      Comparator.comparingDouble((Reason r) -> -Math.abs(r.points())).thenComparing(Reason::rule);
+    private static final Comparator<Reason> REASON_ORDER =
+            Comparator.comparingDouble((Reason r) -> -Math.abs(r.points())).thenComparing(Reason::rule);
 
-  private final RuleSet rules;
+    private final RuleSet rules;
 
-  public Scorer(RuleSet rules) {
-    this.rules = Objects.requireNonNull(rules, "rules");
-  }
-
-  public RuleSet ruleSet() {
-    return rules;
-  }
-
-  /**
-   * Applies one event; returns null when the event is a duplicate (ignored altogether: no state changes).
-   *
-   * @param currentProfileOrNull the lead's current profile, for fit; null when the lead has none yet
-   */
-  public Evaluation onEvent(
-      LeadState state, ScoringEvent event, ProfileView currentProfileOrNull, WindowedState windows) {
-    Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(event, "event");
-    Objects.requireNonNull(windows, "windows");
-    Source source = Objects.requireNonNull(event.source(), "event source");
-    String leadId = state.leadId();
-    if (!leadId.equals(event.leadId())) {
-      throw new IllegalArgumentException("event of lead " + event.leadId() + " applied to the state of " + leadId);
-    }
-    checkProfile(state, currentProfileOrNull);
-    long t = event.occurredAt();
-
-    String eventId = event.eventId();
-    if (eventId != null) {
-      Long previous = windows.previousOccurrence(
-          leadId, eventId, saturatedAdd(t, -DUPLICATE_WINDOW_MILLIS), saturatedAdd(t, DUPLICATE_WINDOW_MILLIS));
-      if (previous != null) {
-        return null;
-      }
-      windows.rememberEvent(leadId, eventId, t);
+    public Scorer(RuleSet rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
     }
 
-    state.bind(rules);
-    long T = state.hasRecords() ? Math.max(state.evaluationTime(), t) : t;
-    state.setEvaluationTime(T);
+    public RuleSet ruleSet() {
+        return rules;
+    }
 
-    List<Award> awards = null;
-    int sourceBit = source.bit();
-    for (BehaviorRule rule : rules.rulesFor(source)) {
-      if (!rule.matches(event, sourceBit)) {
-        continue;
-      }
-      double award = rule.points();
-      if (rule.capped()) {
-        long per = rule.capPerMillis();
-        long windowStart = Math.floorDiv(t, per) * per;
-        double used = windows.capUsed(leadId, rule.name(), windowStart);
-        double room = rule.capPoints() - used;
-        if (room <= 0) {
-          award = 0;
-        } else if (Math.abs(award) > room) {
-          award = Math.copySign(room, award);
+    /**
+     * Applies one event; returns null when the event is a duplicate (ignored altogether: no state changes).
+     *
+     * @param currentProfileOrNull the lead's current profile, for fit; null when the lead has none yet
+     */
+    public Evaluation onEvent(
+            LeadState state, ScoringEvent event, ProfileView currentProfileOrNull, WindowedState windows) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(windows, "windows");
+        Source source = Objects.requireNonNull(event.source(), "event source");
+        String leadId = state.leadId();
+        if (!leadId.equals(event.leadId())) {
+            throw new IllegalArgumentException("event of lead " + event.leadId() + " applied to the state of " + leadId);
         }
-        if (award != 0) {
-          windows.setCapUsed(leadId, rule.name(), windowStart, used + Math.abs(award));
+        checkProfile(state, currentProfileOrNull);
+        long t = event.occurredAt();
+
+        String eventId = event.eventId();
+        if (eventId != null) {
+            Long previous = windows.previousOccurrence(
+                    leadId, eventId, saturatedAdd(t, -DUPLICATE_WINDOW_MILLIS), saturatedAdd(t, DUPLICATE_WINDOW_MILLIS));
+            if (previous != null) {
+                return null;
+            }
+            windows.rememberEvent(leadId, eventId, t);
         }
-      }
-      if (awards == null) {
-        awards = new ArrayList<>(4);
-      }
-      awards.add(new Award(rule.name(), award == 0 ? 0.0 : award));
-      if (award != 0) {
-        state.addAward(rule.index(), award, t, rule.halfLifeMillis());
-      }
-    }
 
-    recordActivity(leadId, t, windows);
-    return evaluate(state, currentProfileOrNull, windows, T, awards == null ? List.of() : awards);
-  }
+        state.bind(rules);
+        long T = state.hasRecords() ? Math.max(state.evaluationTime(), t) : t;
+        state.setEvaluationTime(T);
 
-  /** A profile change re-evaluates its lead (T moves to the profile's {@code updatedAt} when that is later). */
-  public Evaluation onProfile(LeadState state, ProfileView profile, WindowedState windows) {
-    Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(profile, "profile");
-    Objects.requireNonNull(windows, "windows");
-    checkProfile(state, profile);
-    state.bind(rules);
-    long t = profile.updatedAt();
-    long T = state.hasRecords() ? Math.max(state.evaluationTime(), t) : t;
-    state.setEvaluationTime(T);
-    return evaluate(state, profile, windows, T, List.of());
-  }
-
-  /**
-   * The stage-change id: a name-based UUID of leadId, target stage, T and rule set, so a replay or a re-processing
-   * of the same records yields the same id.
-   */
-  public static String handoffId(String leadId, Stage to, long at, String ruleSetId) {
-    String key = "lead-scoring|" + leadId + "|" + to + "|" + at + "|" + ruleSetId;
-    return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
-  }
-
-  // ---- evaluation
-
-  private Evaluation evaluate(
-      LeadState state, ProfileView profile, WindowedState windows, long T, List<Award> awards) {
-    BehaviorRule[] behavior = rules.behaviorArray();
-    List<Reason> reasons = new ArrayList<>();
-    double engagement = 0;
-    for (int i = 0; i < behavior.length; i++) {
-      double sum = state.sumAt(i);
-      if (sum == 0) {
-        continue;
-      }
-      long h = behavior[i].halfLifeMillis();
-      double contribution = h <= 0 ? sum : sum * LeadState.decay(T - state.refAt(i), h);
-      engagement += contribution;
-      if (contribution != 0) {
-        reasons.add(new Reason(behavior[i].name(), contribution));
-      }
-    }
-
-    double rawFit = 0;
-    if (profile != null) {
-      for (FitRule rule : rules.fitArray()) {
-        if (rule.matches(profile)) {
-          rawFit += rule.points();
-          if (rule.points() != 0) {
-            reasons.add(new Reason(rule.name(), rule.points()));
-          }
+        List<Award> awards = null;
+        int sourceBit = source.bit();
+        for (BehaviorRule rule : rules.rulesFor(source)) {
+            if (!rule.matches(event, sourceBit)) {
+                continue;
+            }
+            double award = rule.points();
+            if (rule.capped()) {
+                long per = rule.capPerMillis();
+                long windowStart = Math.floorDiv(t, per) * per;
+                double used = windows.capUsed(leadId, rule.name(), windowStart);
+                double room = rule.capPoints() - used;
+                if (room <= 0) {
+                    award = 0;
+                } else if (Math.abs(award) > room) {
+                    award = Math.copySign(room, award);
+                }
+                if (award != 0) {
+                    windows.setCapUsed(leadId, rule.name(), windowStart, used + Math.abs(award));
+                }
+            }
+            if (awards == null) {
+                awards = new ArrayList<>(4);
+            }
+            awards.add(new Award(rule.name(), award == 0 ? 0.0 : award));
+            if (award != 0) {
+                state.addAward(rule.index(), award, t, rule.halfLifeMillis());
+            }
         }
-      }
-    }
-    double fit = Math.min(rawFit, rules.fitMaxPoints());
-    double score = engagement + fit;
 
-    Stage from = state.stage();
-    Stage to = nextStage(from, score);
-    StageTransition transition = null;
-    if (to != from) {
-      state.setStage(to);
-      transition = new StageTransition(from, to, handoffId(state.leadId(), to, T, rules.id()));
+        recordActivity(leadId, t, windows);
+        return evaluate(state, currentProfileOrNull, windows, T, awards == null ? List.of() : awards);
     }
 
-    reasons.sort(REASON_ORDER);
-    List<Reason> top = reasons.size() > MAX_REASONS ? reasons.subList(0, MAX_REASONS) : reasons;
-    return new Evaluation(state.leadId(), T, score, engagement, fit, fitGrade(fit), temperature(score),
-        activity(state.leadId(), T, windows), to, rules.id(), top, awards, transition);
-  }
-
-  private Stage nextStage(Stage from, double score) {
-    boolean sql = reaches(score, rules.sqlThreshold());
-    boolean mql = reaches(score, rules.mqlThreshold());
-    return switch (from) {
-      case NEW -> sql ? Stage.SQL : mql ? Stage.MQL : Stage.NEW;
-      case MQL -> sql ? Stage.SQL : Stage.MQL;
-      case SQL -> Stage.SQL;
-    };
-  }
-
-  /** The fit grade of a fit value against this rule set's effective {@code fit.maxPoints}. */
-  public FitGrade fitGrade(double fit) {
-    double max = rules.fitMaxPoints();
-    if (reaches(fit, 0.75 * max)) {
-      return FitGrade.A;
+    /** A profile change re-evaluates its lead (T moves to the profile's {@code updatedAt} when that is later). */
+    public Evaluation onProfile(LeadState state, ProfileView profile, WindowedState windows) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(windows, "windows");
+        checkProfile(state, profile);
+        state.bind(rules);
+        long t = profile.updatedAt();
+        long T = state.hasRecords() ? Math.max(state.evaluationTime(), t) : t;
+        state.setEvaluationTime(T);
+        return evaluate(state, profile, windows, T, List.of());
     }
-    if (reaches(fit, 0.5 * max)) {
-      return FitGrade.B;
-    }
-    if (reaches(fit, 0.25 * max)) {
-      return FitGrade.C;
-    }
-    return FitGrade.D;
-  }
 
-  /** The temperature of a score under this rule set's thresholds. */
-  public Temperature temperature(double score) {
-    if (reaches(score, rules.sqlThreshold())) {
-      return Temperature.HOT;
+    /**
+     * The stage-change id: a name-based UUID of leadId, target stage, T and rule set, so a replay or a re-processing
+     * of the same records yields the same id.
+     */
+    public static String handoffId(String leadId, Stage to, long at, String ruleSetId) {
+        String key = "lead-scoring|" + leadId + "|" + to + "|" + at + "|" + ruleSetId;
+        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
     }
-    if (reaches(score, rules.mqlThreshold())) {
-      return Temperature.WARM;
-    }
-    return Temperature.COLD;
-  }
 
-  private static boolean reaches(double value, double threshold) {
-    return value >= threshold - EPSILON;
-  }
+    // ---- evaluation
 
-  // ---- activity
-
-  /** Start of the epoch-aligned week holding t. */
-  public static long weekStart(long t) {
-    return Math.floorDiv(t, WEEK_MILLIS) * WEEK_MILLIS;
-  }
-
-  private static void recordActivity(String leadId, long t, WindowedState windows) {
-    long week = weekStart(t);
-    long[] latest = windows.activityWeek(leadId, week);
-    long[] updated = insertLatest(latest, t);
-    if (updated != latest) {
-      windows.setActivityWeek(leadId, week, updated);
-    }
-  }
-
-  /** The up-to-3 largest of {@code latest ∪ {t}}, largest first; {@code latest} itself when t does not enter. */
-  static long[] insertLatest(long[] stored, long t) {
-    long[] latest = descending(stored);
-    int n = latest == null ? 0 : latest.length;
-    if (n >= ACTIVE_EVENTS && t <= latest[n - 1]) {
-      return latest == stored && n == ACTIVE_EVENTS ? stored : java.util.Arrays.copyOf(latest, ACTIVE_EVENTS);
-    }
-    int keep = Math.min(n + 1, ACTIVE_EVENTS);
-    long[] out = new long[keep];
-    int i = 0;
-    int j = 0;
-    boolean placed = false;
-    while (j < keep) {
-      if (!placed && (i >= n || t > latest[i])) {
-        out[j++] = t;
-        placed = true;
-      } else {
-        out[j++] = latest[i++];
-      }
-    }
-    return out;
-  }
-
-  /**
-   * ACTIVE iff the third-largest accepted time in weeks W and W−1 is ≥ T − 7d; LATENT iff at least 3 of the weeks
-   * W−11..W hold an accepted event; DORMANT otherwise (W = T's week). See docs/SCORING-NOTES.md for why this is exact.
-   */
-  static Activity activity(String leadId, long T, WindowedState windows) {
-    long week = weekStart(T);
-    long[] current = windows.activityWeek(leadId, week);
-    long[] previous = windows.activityWeek(leadId, week - WEEK_MILLIS);
-    long third = thirdLargest(current, previous);
-    if (third != Long.MIN_VALUE && third >= saturatedAdd(T, -7 * Durations.DAY)) {
-      return Activity.ACTIVE;
-    }
-    int weeks = (isEmpty(current) ? 0 : 1) + (isEmpty(previous) ? 0 : 1);
-    for (int k = 2; k < LATENT_WINDOW_WEEKS && weeks < LATENT_WEEKS; k++) {
-      if (!isEmpty(windows.activityWeek(leadId, week - k * WEEK_MILLIS))) {
-        weeks++;
-      }
-    }
-    return weeks >= LATENT_WEEKS ? Activity.LATENT : Activity.DORMANT;
-  }
-
-  private static boolean isEmpty(long[] a) {
-    return a == null || a.length == 0;
-  }
-
-  /** The third-largest value of the union of two descending arrays, Long.MIN_VALUE when there are fewer than 3. */
-  private static long thirdLargest(long[] storedA, long[] storedB) {
-    long[] a = descending(storedA);
-    long[] b = descending(storedB);
-    int na = a == null ? 0 : a.length;
-    int nb = b == null ? 0 : b.length;
-    if (na + nb < ACTIVE_EVENTS) {
-      return Long.MIN_VALUE;
-    }
-    int i = 0;
-    int j = 0;
-    long v = Long.MIN_VALUE;
-    for (int k = 0; k < ACTIVE_EVENTS; k++) {
-      if (j >= nb || (i < na && a[i] >= b[j])) {
-        v = a[i++];
-      } else {
-        v = b[j++];
-      }
-    }
-    return v;
-  }
-
-  // ---- helpers
-
-  /** The array itself when it is sorted largest first (as the scorer stores it), else a sorted copy. */
-  private static long[] descending(long[] a) {
-    if (a == null) {
-      return null;
-    }
-    for (int i = 1; i < a.length; i++) {
-      if (a[i - 1] < a[i]) {
-        long[] copy = a.clone();
-        java.util.Arrays.sort(copy);
-        for (int l = 0, r = copy.length - 1; l < r; l++, r--) {
-          long tmp = copy[l];
-          copy[l] = copy[r];
-          copy[r] = tmp;
+    private Evaluation evaluate(
+            LeadState state, ProfileView profile, WindowedState windows, long T, List<Award> awards) {
+        BehaviorRule[] behavior = rules.behaviorArray();
+        List<Reason> reasons = new ArrayList<>();
+        double engagement = 0;
+        for (int i = 0; i < behavior.length; i++) {
+            double sum = state.sumAt(i);
+            if (sum == 0) {
+                continue;
+            }
+            long h = behavior[i].halfLifeMillis();
+            double contribution = h <= 0 ? sum : sum * LeadState.decay(T - state.refAt(i), h);
+            engagement += contribution;
+            if (contribution != 0) {
+                reasons.add(new Reason(behavior[i].name(), contribution));
+            }
         }
-        return copy;
-      }
-    }
-    return a;
-  }
 
-  private static void checkProfile(LeadState state, ProfileView profile) {
-    if (profile != null && profile.leadId() != null && !profile.leadId().equals(state.leadId())) {
-      throw new IllegalArgumentException(
-          "profile of lead " + profile.leadId() + " applied to the state of " + state.leadId());
-    }
-  }
+        double rawFit = 0;
+        if (profile != null) {
+            for (FitRule rule : rules.fitArray()) {
+                if (rule.matches(profile)) {
+                    rawFit += rule.points();
+                    if (rule.points() != 0) {
+                        reasons.add(new Reason(rule.name(), rule.points()));
+                    }
+                }
+            }
+        }
+        double fit = Math.min(rawFit, rules.fitMaxPoints());
+        double score = engagement + fit;
 
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    if (((a ^ r) & (b ^ r)) < 0) {
-      return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        Stage from = state.stage();
+        Stage to = nextStage(from, score);
+        StageTransition transition = null;
+        if (to != from) {
+            state.setStage(to);
+            transition = new StageTransition(from, to, handoffId(state.leadId(), to, T, rules.id()));
+        }
+
+        reasons.sort(REASON_ORDER);
+        List<Reason> top = reasons.size() > MAX_REASONS ? reasons.subList(0, MAX_REASONS) : reasons;
+        return new Evaluation(state.leadId(), T, score, engagement, fit, fitGrade(fit), temperature(score),
+                activity(state.leadId(), T, windows), to, rules.id(), top, awards, transition);
     }
-    return r;
-  }
+
+    private Stage nextStage(Stage from, double score) {
+        boolean sql = reaches(score, rules.sqlThreshold());
+        boolean mql = reaches(score, rules.mqlThreshold());
+        return switch (from) {
+            case NEW -> sql ? Stage.SQL : mql ? Stage.MQL : Stage.NEW;
+            case MQL -> sql ? Stage.SQL : Stage.MQL;
+            case SQL -> Stage.SQL;
+        };
+    }
+
+    /** The fit grade of a fit value against this rule set's effective {@code fit.maxPoints}. */
+    public FitGrade fitGrade(double fit) {
+        double max = rules.fitMaxPoints();
+        if (reaches(fit, 0.75 * max)) {
+            return FitGrade.A;
+        }
+        if (reaches(fit, 0.5 * max)) {
+            return FitGrade.B;
+        }
+        if (reaches(fit, 0.25 * max)) {
+            return FitGrade.C;
+        }
+        return FitGrade.D;
+    }
+
+    /** The temperature of a score under this rule set's thresholds. */
+    public Temperature temperature(double score) {
+        if (reaches(score, rules.sqlThreshold())) {
+            return Temperature.HOT;
+        }
+        if (reaches(score, rules.mqlThreshold())) {
+            return Temperature.WARM;
+        }
+        return Temperature.COLD;
+    }
+
+    private static boolean reaches(double value, double threshold) {
+        return value >= threshold - EPSILON;
+    }
+
+    // ---- activity
+
+    /** Start of the epoch-aligned week holding t. */
+    public static long weekStart(long t) {
+        return Math.floorDiv(t, WEEK_MILLIS) * WEEK_MILLIS;
+    }
+
+    private static void recordActivity(String leadId, long t, WindowedState windows) {
+        long week = weekStart(t);
+        long[] latest = windows.activityWeek(leadId, week);
+        long[] updated = insertLatest(latest, t);
+        if (updated != latest) {
+            windows.setActivityWeek(leadId, week, updated);
+        }
+    }
+
+    /** The up-to-3 largest of {@code latest ∪ {t}}, largest first; {@code latest} itself when t does not enter. */
+    static long[] insertLatest(long[] stored, long t) {
+        long[] latest = descending(stored);
+        int n = latest == null ? 0 : latest.length;
+        if (n >= ACTIVE_EVENTS && t <= latest[n - 1]) {
+            return latest == stored && n == ACTIVE_EVENTS ? stored : java.util.Arrays.copyOf(latest, ACTIVE_EVENTS);
+        }
+        int keep = Math.min(n + 1, ACTIVE_EVENTS);
+        long[] out = new long[keep];
+        int i = 0;
+        int j = 0;
+        boolean placed = false;
+        while (j < keep) {
+            if (!placed && (i >= n || t > latest[i])) {
+                out[j++] = t;
+                placed = true;
+            } else {
+                out[j++] = latest[i++];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * ACTIVE iff the third-largest accepted time in weeks W and W−1 is ≥ T − 7d; LATENT iff at least 3 of the weeks
+     * W−11..W hold an accepted event; DORMANT otherwise (W = T's week). See docs/SCORING-NOTES.md for why this is exact.
+     */
+    static Activity activity(String leadId, long T, WindowedState windows) {
+        long week = weekStart(T);
+        long[] current = windows.activityWeek(leadId, week);
+        long[] previous = windows.activityWeek(leadId, week - WEEK_MILLIS);
+        long third = thirdLargest(current, previous);
+        if (third != Long.MIN_VALUE && third >= saturatedAdd(T, -7 * Durations.DAY)) {
+            return Activity.ACTIVE;
+        }
+        int weeks = (isEmpty(current) ? 0 : 1) + (isEmpty(previous) ? 0 : 1);
+        for (int k = 2; k < LATENT_WINDOW_WEEKS && weeks < LATENT_WEEKS; k++) {
+            if (!isEmpty(windows.activityWeek(leadId, week - k * WEEK_MILLIS))) {
+                weeks++;
+            }
+        }
+        return weeks >= LATENT_WEEKS ? Activity.LATENT : Activity.DORMANT;
+    }
+
+    private static boolean isEmpty(long[] a) {
+        return a == null || a.length == 0;
+    }
+
+    /** The third-largest value of the union of two descending arrays, Long.MIN_VALUE when there are fewer than 3. */
+    private static long thirdLargest(long[] storedA, long[] storedB) {
+        long[] a = descending(storedA);
+        long[] b = descending(storedB);
+        int na = a == null ? 0 : a.length;
+        int nb = b == null ? 0 : b.length;
+        if (na + nb < ACTIVE_EVENTS) {
+            return Long.MIN_VALUE;
+        }
+        int i = 0;
+        int j = 0;
+        long v = Long.MIN_VALUE;
+        for (int k = 0; k < ACTIVE_EVENTS; k++) {
+            if (j >= nb || (i < na && a[i] >= b[j])) {
+                v = a[i++];
+            } else {
+                v = b[j++];
+            }
+        }
+        return v;
+    }
+
+    // ---- helpers
+
+    /** The array itself when it is sorted largest first (as the scorer stores it), else a sorted copy. */
+    private static long[] descending(long[] a) {
+        if (a == null) {
+            return null;
+        }
+        for (int i = 1; i < a.length; i++) {
+            if (a[i - 1] < a[i]) {
+                long[] copy = a.clone();
+                java.util.Arrays.sort(copy);
+                for (int l = 0, r = copy.length - 1; l < r; l++, r--) {
+                    long tmp = copy[l];
+                    copy[l] = copy[r];
+                    copy[r] = tmp;
+                }
+                return copy;
+            }
+        }
+        return a;
+    }
+
+    private static void checkProfile(LeadState state, ProfileView profile) {
+        if (profile != null && profile.leadId() != null && !profile.leadId().equals(state.leadId())) {
+            throw new IllegalArgumentException(
+                    "profile of lead " + profile.leadId() + " applied to the state of " + state.leadId());
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
 }
