@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Makes sure the pipeline's topics exist before Kafka Streams starts, or says clearly why they cannot. */
 final class TopicProvisioner {
@@ -63,7 +64,7 @@ final class TopicProvisioner {
                 }
             }
         }
-        Map<String, TopicDescription> inputs = call(admin.describeTopics(topics.inputs()).allTopicNames());
+        Map<String, TopicDescription> inputs = describe(topics.inputs());
         Set<Integer> counts = new java.util.TreeSet<>();
         inputs.values().forEach(d -> counts.add(d.partitions().size()));
         if (counts.size() > 1) {
@@ -71,6 +72,22 @@ final class TopicProvisioner {
             inputs.forEach((name, d) -> detail.append(' ').append(name).append('=').append(d.partitions().size()));
             throw new IllegalStateException("Input topics are not co-partitioned (partitions:" + detail
                     + "): a lead's events and profile must share a partition number");
+        }
+    }
+
+    /** A topic just created reaches the brokers' metadata a moment later; until then it is "unknown". */
+    private Map<String, TopicDescription> describe(List<String> names)
+            throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            try {
+                return call(admin.describeTopics(names).allTopicNames());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
