@@ -43,6 +43,10 @@ final class TopicProvisioner {
                 if (topics.isCompacted(topic)) {
                     configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
                 }
+                if (topics.outputs().contains(topic)) {
+                    // Outputs carry event time; an old backlog would be deleted by time retention on arrival.
+                    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+                }
                 missing.add(new NewTopic(topic, Optional.of(partitions), Optional.of(replicationFactor))
                         .configs(configs));
             }

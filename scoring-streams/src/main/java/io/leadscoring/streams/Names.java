@@ -13,6 +13,8 @@ public final class Names {
     static final String EMAIL_SOURCE = "email-events-source";
     static final String DOWNLOAD_SOURCE = "download-events-source";
     static final String PROFILES_SOURCE = "profiles-source";
+    static final String VALIDATE_PROFILES = "validate-profiles";
+    static final String PROFILES_TABLE = "profiles-table";
     static final String ADAPT_WEB = "adapt-web-events";
     static final String ADAPT_EMAIL = "adapt-email-events";
     static final String ADAPT_DOWNLOAD = "adapt-download-events";

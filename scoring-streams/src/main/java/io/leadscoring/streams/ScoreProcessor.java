@@ -64,10 +64,7 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
         Evaluation evaluation;
         if (input.event() != null) {
             ValueAndTimestamp<LeadProfile> current = profiles.get(leadId);
-            LeadProfile stored = current == null ? null : current.value();
-            // The table stores a profile before this processor can refuse it: one that broke the input contract
-            // (empty or other lead id) was dead-lettered and must not be scored with (the core would throw).
-            profile = AvroViews.of(stored != null && leadId.equals(stored.getLeadId()) ? stored : null);
+            profile = AvroViews.of(current == null ? null : current.value());
             evaluation = scorer.onEvent(state, input.event(), profile, windows);
             if (evaluation == null) {
                 return; // a duplicate is ignored altogether
@@ -85,18 +82,24 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
     }
 
     private static void validate(String key, ScoringInput input) {
+        if (input.event() != null) {
+            validateLeadId(key, input.leadId());
+            if (input.event().eventId() == null || input.event().eventId().isBlank()) {
+                throw new InvalidRecordException("eventId is empty");
+            }
+        }
+    }
+
+    /** Every input record must be keyed by its non-empty lead id, so a lead's records meet in one task. */
+    static void validateLeadId(String key, String leadId) {
         if (key == null || key.isBlank()) {
             throw new InvalidRecordException("the record key, the lead id, is empty");
         }
-        String leadId = input.leadId();
         if (leadId == null || leadId.isBlank()) {
             throw new InvalidRecordException("the lead id (leadId) is empty");
         }
         if (!key.equals(leadId)) {
             throw new InvalidRecordException("key '" + key + "' differs from leadId '" + leadId + "'");
-        }
-        if (input.event() != null && (input.event().eventId() == null || input.event().eventId().isBlank())) {
-            throw new InvalidRecordException("eventId is empty");
         }
     }
 

@@ -92,11 +92,17 @@ public final class ScoringTopology {
         builder.addStateStore(windowStore(settings, Names.ACTIVITY_STORE,
                 ACTIVITY_LOOKBACK, Duration.ofDays(7), StateSerdes.longArray()));
 
-        KTable<String, LeadProfile> profiles = builder.table(topics.profiles(),
-                Consumed.with(Serdes.String(), serdes.profile())
-                        .withTimestampExtractor(eventTime())
-                        .withName(Names.PROFILES_SOURCE),
-                profileStore(settings, serdes.profile()));
+        // Profiles are checked before the table keeps them: a profile filed under another lead must never be
+        // joined to this one's events. A deletion (null) passes through and removes the profile.
+        KTable<String, LeadProfile> profiles = builder
+                .stream(topics.profiles(), consumed(serdes.profile(), Names.PROFILES_SOURCE))
+                .mapValues((leadId, profile) -> {
+                    if (profile != null || leadId == null) {
+                        ScoreProcessor.validateLeadId(leadId, profile == null ? null : profile.getLeadId());
+                    }
+                    return profile;
+                }, Named.as(Names.VALIDATE_PROFILES))
+                .toTable(Named.as(Names.PROFILES_TABLE), profileStore(settings, serdes.profile()));
 
         KStream<String, ScoringInput> web = builder
                 .stream(topics.webEvents(), consumed(serdes.webEvent(), Names.WEB_SOURCE))

@@ -69,6 +69,9 @@ class DeadLetteredProfileTest {
             var deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
 
+            // lead-y's valid profile (not a CEO) must survive the invalid one filed under its key below.
+            profiles.pipeInput("lead-y", LeadProfile.newBuilder().setLeadId("lead-y").setUpdatedAt(t)
+                    .setJobTitle("Analyst").build());
             profiles.pipeInput("lead-x", LeadProfile.newBuilder().setLeadId("").setUpdatedAt(t).setJobTitle("CEO")
                     .build());
             profiles.pipeInput("lead-y", LeadProfile.newBuilder().setLeadId("lead-z").setUpdatedAt(t)
@@ -84,7 +87,10 @@ class DeadLetteredProfileTest {
                 assertThat(header(r, DeadLetterHandler.HEADER_TOPIC)).isEqualTo(topics.profiles());
             });
             List<LeadScore> scored = scores.readValuesToList();
-            assertThat(scored).extracting(LeadScore::getLeadId).containsExactly("lead-x", "lead-y");
+            assertThat(scored).extracting(LeadScore::getLeadId).containsExactly("lead-y", "lead-x", "lead-y");
+            scored = scored.subList(1, 3);
+            assertThat(driver.<String, LeadProfile>getTimestampedKeyValueStore(
+                    Names.PROFILES_STORE).get("lead-y").value().getJobTitle()).isEqualTo("Analyst");
             assertThat(scored).allSatisfy(s -> {
                 assertThat(s.getFit()).as("no fit from a dead-lettered profile").isEqualTo(0.0);
                 assertThat(s.getScore()).isEqualTo(20.0);
