@@ -64,6 +64,7 @@ final class Replay implements AutoCloseable {
     private final String scoresTopic;
     private final String deadLetterTopic;
 
+    private final long startedNanos = System.nanoTime();
     private long records;
     private long skipped;
     private long deadLettered;
@@ -201,8 +202,12 @@ final class Replay implements AutoCloseable {
     }
 
     String summary() {
-        return String.format("replay: %d records, %d skipped (%d dead-lettered), %d stage changes, %d SQL handoffs",
-                records, skipped, deadLettered, stageChanges, handoffs);
+        double seconds = Math.max(1, System.nanoTime() - startedNanos) / 1e9;
+        return String.format(java.util.Locale.ROOT,
+                "replay: %d records, %d skipped (%d dead-lettered), %d stage changes, %d SQL handoffs; "
+                        + "%.1f s, %.0f records/s",
+                records, skipped, deadLettered, stageChanges, handoffs, seconds,
+                (records + skipped - deadLettered) / seconds);
     }
 
     @Override

@@ -55,6 +55,7 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
         String leadId = record.key();
         ScoringInput input = record.value();
         validate(leadId, input);
+        windows.startRecord();
 
         LeadState state = leads.get(leadId);
         if (state == null) {

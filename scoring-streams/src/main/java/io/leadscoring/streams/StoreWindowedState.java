@@ -18,6 +18,9 @@ final class StoreWindowedState implements WindowedState {
     private final WindowStore<String, Long> seenEvents;
     private final WindowStore<String, Double> ruleCaps;
     private final WindowStore<String, long[]> activity;
+    private String writtenLead;
+    private long writtenWeek;
+    private long[] writtenTimes;
 
     StoreWindowedState(WindowStore<String, Long> seenEvents, WindowStore<String, Double> ruleCaps,
             WindowStore<String, long[]> activity) {
@@ -61,12 +64,24 @@ final class StoreWindowedState implements WindowedState {
 
     @Override
     public long[] activityWeek(String leadId, long weekStart) {
+        if (weekStart == writtenWeek && leadId.equals(writtenLead)) {
+            return writtenTimes;
+        }
         return activity.fetch(leadId, weekStart);
     }
 
     @Override
     public void setActivityWeek(String leadId, long weekStart, long[] latestTimes) {
         activity.put(leadId, latestTimes, weekStart);
+        writtenLead = leadId;
+        writtenWeek = weekStart;
+        writtenTimes = latestTimes;
+    }
+
+    /** Called before each record: the week a record writes is usually the first one its evaluation reads. */
+    void startRecord() {
+        writtenLead = null;
+        writtenTimes = null;
     }
 
     static String key(String leadId, String part) {
