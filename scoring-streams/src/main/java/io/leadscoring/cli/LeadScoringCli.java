@@ -112,7 +112,13 @@ public final class LeadScoringCli {
                 System.err.println(config + ": " + e.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            app.runUntilShutdown();
+            try {
+                app.runUntilShutdown();
+            } catch (IllegalStateException e) {
+                // Start-up checks (missing or mis-partitioned topics, an unreachable cluster) say what to fix.
+                System.err.println("lead-scoring run: " + e.getMessage());
+                return 1;
+            }
             return 0;
         }
     }
