@@ -31,6 +31,7 @@ public final class ScoringApplication implements AutoCloseable {
     private final ScoringConfig config;
     private final RuleSet rules;
     private final Properties streamsProperties;
+    private final ScoringSerdes serdes;
     private final Topology topology;
     private KafkaStreams streams;
 
@@ -41,14 +42,24 @@ public final class ScoringApplication implements AutoCloseable {
         this.streamsProperties = streamsProperties(config, topics);
         var settings = new ScoringTopology.Settings(topics, rules, config.lateEventHorizon(),
                 config.getBoolean(ScoringConfig.STATE_STORES_IN_MEMORY));
-        this.topology = ScoringTopology.build(settings, ScoringSerdes.avro(config.passThrough()));
+        this.serdes = ScoringSerdes.avro(config.passThrough());
+        this.topology = ScoringTopology.build(settings, serdes);
     }
 
-    /** The topology's defaults, then the user's properties, then the dead-letter topic, named once. */
+    /**
+     * The topology's defaults, then the user's properties; the dead-letter wiring is the topology's own and stays,
+     * since a bad record must never stop the pipeline or vanish.
+     */
     static Properties streamsProperties(ScoringConfig config, Topics topics) {
-        Properties props = ScoringTopology.streamsDefaults(topics);
+        Properties defaults = ScoringTopology.streamsDefaults(topics);
+        Properties props = new Properties();
+        props.putAll(defaults);
         props.putAll(config.passThrough());
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetter());
+        for (String wiring : new String[] {StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG}) {
+            props.put(wiring, defaults.get(wiring));
+        }
         return props;
     }
 
@@ -105,5 +116,6 @@ public final class ScoringApplication implements AutoCloseable {
             streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
+        serdes.close();
     }
 }

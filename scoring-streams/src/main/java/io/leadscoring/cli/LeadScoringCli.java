@@ -81,6 +81,8 @@ public final class LeadScoringCli {
                 replay.replay(events);
                 out.flush();
                 System.err.println(replay.summary());
+            } finally {
+                out.flush(); // what was emitted before a failure is still printed
             }
             return 0;
         }

@@ -213,6 +213,7 @@ final class Replay implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        serdes.close();
         MockSchemaRegistry.dropScope(registryScope);
     }
 }

@@ -14,7 +14,11 @@ public final class Fields {
      * give their path.
      */
     public static String path(String url) {
-        URI uri = parse(url);
+        return pathOf(parse(url));
+    }
+
+    /** {@link #path(String)} of an already parsed URL (see {@link #parse(String)}), so it is parsed once. */
+    public static String pathOf(URI uri) {
         if (uri == null || uri.isOpaque()) {
             return null;
         }
@@ -24,7 +28,11 @@ public final class Fields {
 
     /** The lowercased host of a URL; null when the URL is null, cannot be parsed or has no host. */
     public static String host(String url) {
-        URI uri = parse(url);
+        return hostOf(parse(url));
+    }
+
+    /** {@link #host(String)} of an already parsed URL. */
+    public static String hostOf(URI uri) {
         if (uri == null || uri.isOpaque()) {
             return null;
         }
@@ -62,7 +70,8 @@ public final class Fields {
         return trimmed.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
-    private static URI parse(String url) {
+    /** The URL as a URI; null when it is null, blank or cannot be parsed. */
+    public static URI parse(String url) {
         if (url == null) {
             return null;
         }

@@ -69,8 +69,9 @@ final class AvroViews {
         // Only rules that read path or host pay for parsing the URL, once per event.
         private WebView derive() {
             if (!derived) {
-                path = Fields.path(e.getUrl());
-                host = Fields.host(e.getUrl());
+                java.net.URI uri = Fields.parse(e.getUrl());
+                path = Fields.pathOf(uri);
+                host = Fields.hostOf(uri);
                 derived = true;
             }
             return this;

@@ -1,6 +1,7 @@
 package io.leadscoring.streams;
 
 import io.leadscoring.serde.AvroSerializationException;
+import io.leadscoring.serde.registry.RestClientException;
 import io.leadscoring.serde.registry.SchemaRegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends every record that cannot be read (bad bytes) or breaks the input contract to the dead-letter topic, as its
  * original bytes with headers saying why and where it came from, and lets processing go on. Anything else (a schema
- * registry outage, a bug) fails the task: such a record is not bad, and skipping it would lose it.
+ * registry that is down or refuses a request, a failure inside processing, a bug) fails the task: such a record is
+ * not bad, and skipping it would lose it.
  */
 public class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
 
@@ -48,7 +50,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
             ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        String reason = reason(exception);
+        String reason = unreadableReason(exception);
         if (reason == null) {
             return DeserializationExceptionHandler.Response.fail();
         }
@@ -59,29 +61,26 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
             Exception exception) {
-        String reason = reason(exception);
-        if (reason == null) {
+        if (!(exception instanceof InvalidRecordException)) {
             return ProcessingExceptionHandler.Response.fail();
         }
+        String reason = REASON_INVALID_RECORD;
         return ProcessingExceptionHandler.Response.resume(
                 deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), reason, exception));
     }
 
-    /** The dead-letter reason, or null when the exception is not the record's fault. */
-    static String reason(Exception exception) {
-        if (exception instanceof SchemaRegistryUnavailableException) {
-            return null;
-        }
+    /** Why the bytes of a record cannot be read, or null when that is not the record's fault. */
+    static String unreadableReason(Exception exception) {
+        // The serde has already judged these bytes bad (an unknown schema id carries the registry's 404 as cause).
         if (exception instanceof AvroSerializationException avro) {
             return avro.reason().name();
         }
-        if (exception instanceof InvalidRecordException) {
-            return REASON_INVALID_RECORD;
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryUnavailableException || t instanceof RestClientException) {
+                return null;
+            }
         }
-        if (exception instanceof SerializationException) {
-            return "UNREADABLE";
-        }
-        return null;
+        return exception instanceof SerializationException ? "UNREADABLE" : null;
     }
 
     private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,

@@ -76,9 +76,11 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
         }
         leads.put(leadId, state);
 
-        context.forward(new Record<>(leadId, (SpecificRecord) leadScore(evaluation), evaluation.at()));
+        List<Reason> reasons = reasons(evaluation);
+        context.forward(new Record<>(leadId, (SpecificRecord) leadScore(evaluation, reasons), evaluation.at()));
         if (evaluation.transition() != null) {
-            context.forward(new Record<>(leadId, (SpecificRecord) stageChange(evaluation, profile), evaluation.at()));
+            context.forward(new Record<>(leadId, (SpecificRecord) stageChange(evaluation, reasons, profile),
+                    evaluation.at()));
         }
     }
 
@@ -87,6 +89,9 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
             validateLeadId(key, input.leadId());
             if (input.event().eventId() == null || input.event().eventId().isBlank()) {
                 throw new InvalidRecordException("eventId is empty");
+            }
+            if (input.event().occurredAt() < 0) {
+                throw new InvalidRecordException("occurredAt is before 1970: " + input.event().occurredAt());
             }
         }
     }
@@ -104,7 +109,7 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
         }
     }
 
-    static LeadScore leadScore(Evaluation e) {
+    static LeadScore leadScore(Evaluation e, List<Reason> reasons) {
         return LeadScore.newBuilder()
                 .setLeadId(e.leadId())
                 .setScore(e.score())
@@ -115,12 +120,12 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
                 .setActivity(Activity.valueOf(e.activity().name()))
                 .setStage(Stage.valueOf(e.stage().name()))
                 .setRuleSet(e.ruleSet())
-                .setReasons(reasons(e))
+                .setReasons(reasons)
                 .setAsOf(Instant.ofEpochMilli(e.at()))
                 .build();
     }
 
-    static StageChange stageChange(Evaluation e, ProfileView profile) {
+    static StageChange stageChange(Evaluation e, List<Reason> reasons, ProfileView profile) {
         return StageChange.newBuilder()
                 .setHandoffId(e.transition().handoffId())
                 .setLeadId(e.leadId())
@@ -134,7 +139,7 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
                 .setTemperature(Temperature.valueOf(e.temperature().name()))
                 .setActivity(Activity.valueOf(e.activity().name()))
                 .setRuleSet(e.ruleSet())
-                .setReasons(reasons(e))
+                .setReasons(reasons)
                 .setEmail(profile == null ? null : profile.email())
                 .setFirstName(profile == null ? null : profile.firstName())
                 .setLastName(profile == null ? null : profile.lastName())

@@ -17,8 +17,4 @@ record ScoringInput(ScoringEvent event, ProfileView profile) {
     String leadId() {
         return event != null ? event.leadId() : profile.leadId();
     }
-
-    String id() {
-        return event != null ? event.eventId() : "profile@" + profile.updatedAt();
-    }
 }

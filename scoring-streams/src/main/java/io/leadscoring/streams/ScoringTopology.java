@@ -65,7 +65,7 @@ public final class ScoringTopology {
 
     /**
      * The Kafka Streams settings this topology relies on: exactly-once, and bad records to the dead-letter topic
-     * through {@link DeadLetterHandler}. The caller may override the guarantee, not the dead-letter wiring.
+     * through {@link DeadLetterHandler}.
      */
     public static Properties streamsDefaults(Topics topics) {
         Properties props = new Properties();
@@ -99,6 +99,9 @@ public final class ScoringTopology {
                 .mapValues((leadId, profile) -> {
                     if (profile != null || leadId == null) {
                         ScoreProcessor.validateLeadId(leadId, profile == null ? null : profile.getLeadId());
+                    }
+                    if (profile != null && profile.getUpdatedAt().toEpochMilli() < 0) {
+                        throw new InvalidRecordException("updatedAt is before 1970: " + profile.getUpdatedAt());
                     }
                     return profile;
                 }, Named.as(Names.VALIDATE_PROFILES))
@@ -149,20 +152,26 @@ public final class ScoringTopology {
         return Consumed.with(Serdes.String(), serde).withTimestampExtractor(eventTime()).withName(name);
     }
 
-    /** Event time is the record's own occurredAt / updatedAt, not the time it was produced. */
+    /**
+     * Event time is the record's own occurredAt / updatedAt, not the time it was produced. A time before 1970 is
+     * passed on as 0: Kafka Streams would silently drop the record, and the processors dead-letter it instead.
+     */
     static TimestampExtractor eventTime() {
         return (record, partitionTime) -> {
             Object value = record.value();
+            long time;
             if (value instanceof WebEvent e) {
-                return e.getOccurredAt().toEpochMilli();
+                time = e.getOccurredAt().toEpochMilli();
             } else if (value instanceof EmailEvent e) {
-                return e.getOccurredAt().toEpochMilli();
+                time = e.getOccurredAt().toEpochMilli();
             } else if (value instanceof DownloadEvent e) {
-                return e.getOccurredAt().toEpochMilli();
+                time = e.getOccurredAt().toEpochMilli();
             } else if (value instanceof LeadProfile p) {
-                return p.getUpdatedAt().toEpochMilli();
+                time = p.getUpdatedAt().toEpochMilli();
+            } else {
+                time = record.timestamp() >= 0 ? record.timestamp() : partitionTime;
             }
-            return record.timestamp() >= 0 ? record.timestamp() : partitionTime;
+            return Math.max(time, 0);
         };
     }
 

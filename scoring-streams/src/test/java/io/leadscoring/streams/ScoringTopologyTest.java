@@ -415,6 +415,20 @@ class ScoringTopologyTest {
             }
         }
 
+        @Test
+        void anEventOrProfileBefore1970IsDeadLetteredNotSilentlyDropped() {
+            try (var t = new TopologyHarness(STREAM_RULES)) {
+                t.send(pageView("old", "e1", Instant.ofEpochMilli(-1_000), "/pricing"));
+                t.send(profile("old", Instant.ofEpochMilli(-5)).build());
+
+                List<TestRecord<byte[], byte[]>> dead = t.deadLetterRecords();
+                assertThat(dead).extracting(r -> header(r.headers(), DeadLetterHandler.HEADER_ERROR))
+                        .allSatisfy(error -> assertThat(error).contains("before 1970"))
+                        .hasSize(2);
+                assertThat(t.latestScores()).isEmpty();
+            }
+        }
+
         private static String header(Headers headers, String name) {
             var h = headers.lastHeader(name);
             return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
