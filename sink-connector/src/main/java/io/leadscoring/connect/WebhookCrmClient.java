@@ -1,0 +1,117 @@
+package io.leadscoring.connect;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.types.Password;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers handoffs to an HTTP endpoint: <b>one POST per handoff</b>, so that each request carries exactly one
+ * idempotency key and gets its own status (no partial-batch ambiguity). The requests of a batch are sent
+ * concurrently and awaited together.
+ *
+ * <p>Each request: body = {@link HandoffJson} of the handoff (UTF-8); headers {@code Content-Type:
+ * application/json}, {@code Idempotency-Key: <handoffId>}, the configured custom headers and, when a secret is
+ * configured, {@code <signature header>: sha256=<hex HMAC-SHA256 of the exact body bytes>}. Responses are
+ * classified by {@link HttpOutcomes}.
+ */
+public final class WebhookCrmClient implements CrmClient {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookCrmClient.class);
+  private static final int MAX_BODY_IN_REASON = 200;
+
+  private final HttpClient http;
+  private final URI url;
+  private final Password secret;
+  private final String signatureHeader;
+  private final Map<String, String> headers;
+  private final Duration requestTimeout;
+  private final Clock clock;
+
+  public WebhookCrmClient(HttpClient http, URI url, Password secret, String signatureHeader,
+      Map<String, String> headers, Duration requestTimeout, Clock clock) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.url = Objects.requireNonNull(url, "url");
+    this.secret = secret;
+    this.signatureHeader = Objects.requireNonNull(signatureHeader, "signatureHeader");
+    this.headers = new LinkedHashMap<>(headers);
+    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public static WebhookCrmClient fromConfig(CrmSinkConfig config) {
+    if (config.webhookUrl() == null) {
+      throw new IllegalArgumentException(CrmSinkConfig.WEBHOOK_URL + " is not set");
+    }
+    return new WebhookCrmClient(HttpClients.create(config), config.webhookUrl(), config.webhookSecret(),
+        config.webhookSignatureHeader(), config.webhookHeaders(), config.httpRequestTimeout(), Clock.systemUTC());
+  }
+
+  @Override
+  public DeliveryResult deliver(List<Handoff> batch) {
+    List<CompletableFuture<Outcome>> futures = new ArrayList<>(batch.size());
+    for (Handoff h : batch) {
+      futures.add(send(h));
+    }
+    List<DeliveryResult.RecordOutcome> outcomes = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Outcome outcome = futures.get(i).join();
+      if (outcome.kind() != Outcome.Kind.DELIVERED) {
+        log.debug("Webhook delivery of handoff {} not delivered: {}", batch.get(i).handoffId(), outcome);
+      }
+      outcomes.add(new DeliveryResult.RecordOutcome(batch.get(i), outcome));
+    }
+    return new DeliveryResult(outcomes);
+  }
+
+  /** The request for one handoff (visible for tests). */
+  HttpRequest request(Handoff h) {
+    byte[] body = HandoffJson.toBytes(h);
+    HttpRequest.Builder b = HttpRequest.newBuilder(url)
+        .timeout(requestTimeout)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    b.header("Content-Type", "application/json");
+    b.header("Idempotency-Key", h.handoffId());
+    if (secret != null && secret.value() != null && !secret.value().isEmpty()) {
+      b.header(signatureHeader,
+          "sha256=" + Signatures.hmacSha256Hex(secret.value().getBytes(StandardCharsets.UTF_8), body));
+    }
+    return b.build();
+  }
+
+  private CompletableFuture<Outcome> send(Handoff h) {
+    HttpRequest request;
+    try {
+      request = request(h);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(Outcome.permanentFailure("cannot build request: " + e));
+    }
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .handle((response, failure) -> failure != null
+            ? HttpOutcomes.classify(failure)
+            : HttpOutcomes.classify(response.statusCode(),
+                response.headers().firstValue("Retry-After").orElse(null),
+                abbreviate(response.body()), clock));
+  }
+
+  private static String abbreviate(String body) {
+    if (body == null) {
+      return null;
+    }
+    String s = body.strip();
+    return s.length() <= MAX_BODY_IN_REASON ? s : s.substring(0, MAX_BODY_IN_REASON) + "...";
+  }
+}
