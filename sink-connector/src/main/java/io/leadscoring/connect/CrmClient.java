@@ -11,9 +11,9 @@ import java.util.List;
  */
 public interface CrmClient extends AutoCloseable {
 
-  DeliveryResult deliver(List<Handoff> batch);
+    DeliveryResult deliver(List<Handoff> batch);
 
-  @Override
-  default void close() {
-  }
+    @Override
+    default void close() {
+    }
 }

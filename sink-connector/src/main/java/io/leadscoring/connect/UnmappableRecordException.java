@@ -9,16 +9,16 @@ import org.apache.kafka.connect.errors.DataException;
  */
 public class UnmappableRecordException extends DataException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String field;
+    private final String field;
 
-  public UnmappableRecordException(String field, String message) {
-    super(field == null ? message : "field '" + field + "': " + message);
-    this.field = field;
-  }
+    public UnmappableRecordException(String field, String message) {
+        super(field == null ? message : "field '" + field + "': " + message);
+        this.field = field;
+    }
 
-  public String field() {
-    return field;
-  }
+    public String field() {
+        return field;
+    }
 }

@@ -29,89 +29,89 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookCrmClient implements CrmClient {
 
-  private static final Logger log = LoggerFactory.getLogger(WebhookCrmClient.class);
-  private static final int MAX_BODY_IN_REASON = 200;
+    private static final Logger log = LoggerFactory.getLogger(WebhookCrmClient.class);
+    private static final int MAX_BODY_IN_REASON = 200;
 
-  private final HttpClient http;
-  private final URI url;
-  private final Password secret;
-  private final String signatureHeader;
-  private final Map<String, String> headers;
-  private final Duration requestTimeout;
-  private final Clock clock;
+    private final HttpClient http;
+    private final URI url;
+    private final Password secret;
+    private final String signatureHeader;
+    private final Map<String, String> headers;
+    private final Duration requestTimeout;
+    private final Clock clock;
 
-  public WebhookCrmClient(HttpClient http, URI url, Password secret, String signatureHeader,
-      Map<String, String> headers, Duration requestTimeout, Clock clock) {
-    this.http = Objects.requireNonNull(http, "http");
-    this.url = Objects.requireNonNull(url, "url");
-    this.secret = secret;
-    this.signatureHeader = Objects.requireNonNull(signatureHeader, "signatureHeader");
-    this.headers = new LinkedHashMap<>(headers);
-    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
-  public static WebhookCrmClient fromConfig(CrmSinkConfig config) {
-    if (config.webhookUrl() == null) {
-      throw new IllegalArgumentException(CrmSinkConfig.WEBHOOK_URL + " is not set");
+    public WebhookCrmClient(HttpClient http, URI url, Password secret, String signatureHeader,
+            Map<String, String> headers, Duration requestTimeout, Clock clock) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.url = Objects.requireNonNull(url, "url");
+        this.secret = secret;
+        this.signatureHeader = Objects.requireNonNull(signatureHeader, "signatureHeader");
+        this.headers = new LinkedHashMap<>(headers);
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
-    return new WebhookCrmClient(HttpClients.create(config), config.webhookUrl(), config.webhookSecret(),
-        config.webhookSignatureHeader(), config.webhookHeaders(), config.httpRequestTimeout(), Clock.systemUTC());
-  }
 
-  @Override
-  public DeliveryResult deliver(List<Handoff> batch) {
-    List<CompletableFuture<Outcome>> futures = new ArrayList<>(batch.size());
-    for (Handoff h : batch) {
-      futures.add(send(h));
+    public static WebhookCrmClient fromConfig(CrmSinkConfig config) {
+        if (config.webhookUrl() == null) {
+            throw new IllegalArgumentException(CrmSinkConfig.WEBHOOK_URL + " is not set");
+        }
+        return new WebhookCrmClient(HttpClients.create(config), config.webhookUrl(), config.webhookSecret(),
+                config.webhookSignatureHeader(), config.webhookHeaders(), config.httpRequestTimeout(), Clock.systemUTC());
     }
-    List<DeliveryResult.RecordOutcome> outcomes = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      Outcome outcome = futures.get(i).join();
-      if (outcome.kind() != Outcome.Kind.DELIVERED) {
-        log.debug("Webhook delivery of handoff {} not delivered: {}", batch.get(i).handoffId(), outcome);
-      }
-      outcomes.add(new DeliveryResult.RecordOutcome(batch.get(i), outcome));
-    }
-    return new DeliveryResult(outcomes);
-  }
 
-  /** The request for one handoff (visible for tests). */
-  HttpRequest request(Handoff h) {
-    byte[] body = HandoffJson.toBytes(h);
-    HttpRequest.Builder b = HttpRequest.newBuilder(url)
-        .timeout(requestTimeout)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(b::header);
-    b.header("Content-Type", "application/json");
-    b.header("Idempotency-Key", h.handoffId());
-    if (secret != null && secret.value() != null && !secret.value().isEmpty()) {
-      b.header(signatureHeader,
-          "sha256=" + Signatures.hmacSha256Hex(secret.value().getBytes(StandardCharsets.UTF_8), body));
+    @Override
+    public DeliveryResult deliver(List<Handoff> batch) {
+        List<CompletableFuture<Outcome>> futures = new ArrayList<>(batch.size());
+        for (Handoff h : batch) {
+            futures.add(send(h));
+        }
+        List<DeliveryResult.RecordOutcome> outcomes = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Outcome outcome = futures.get(i).join();
+            if (outcome.kind() != Outcome.Kind.DELIVERED) {
+                log.debug("Webhook delivery of handoff {} not delivered: {}", batch.get(i).handoffId(), outcome);
+            }
+            outcomes.add(new DeliveryResult.RecordOutcome(batch.get(i), outcome));
+        }
+        return new DeliveryResult(outcomes);
     }
-    return b.build();
-  }
 
-  private CompletableFuture<Outcome> send(Handoff h) {
-    HttpRequest request;
-    try {
-      request = request(h);
-    } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(Outcome.permanentFailure("cannot build request: " + e));
+    /** The request for one handoff (visible for tests). */
+    HttpRequest request(Handoff h) {
+        byte[] body = HandoffJson.toBytes(h);
+        HttpRequest.Builder b = HttpRequest.newBuilder(url)
+                .timeout(requestTimeout)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        b.header("Content-Type", "application/json");
+        b.header("Idempotency-Key", h.handoffId());
+        if (secret != null && secret.value() != null && !secret.value().isEmpty()) {
+            b.header(signatureHeader,
+                    "sha256=" + Signatures.hmacSha256Hex(secret.value().getBytes(StandardCharsets.UTF_8), body));
+        }
+        return b.build();
     }
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-        .handle((response, failure) -> failure != null
-            ? HttpOutcomes.classify(failure)
-            : HttpOutcomes.classify(response.statusCode(),
-                response.headers().firstValue("Retry-After").orElse(null),
-                abbreviate(response.body()), clock));
-  }
 
-  private static String abbreviate(String body) {
-    if (body == null) {
-      return null;
+    private CompletableFuture<Outcome> send(Handoff h) {
+        HttpRequest request;
+        try {
+            request = request(h);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Outcome.permanentFailure("cannot build request: " + e));
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .handle((response, failure) -> failure != null
+                        ? HttpOutcomes.classify(failure)
+                        : HttpOutcomes.classify(response.statusCode(),
+                                response.headers().firstValue("Retry-After").orElse(null),
+                                abbreviate(response.body()), clock));
     }
-    String s = body.strip();
-    return s.length() <= MAX_BODY_IN_REASON ? s : s.substring(0, MAX_BODY_IN_REASON) + "...";
-  }
+
+    private static String abbreviate(String body) {
+        if (body == null) {
+            return null;
+        }
+        String s = body.strip();
+        return s.length() <= MAX_BODY_IN_REASON ? s : s.substring(0, MAX_BODY_IN_REASON) + "...";
+    }
 }

@@ -9,25 +9,25 @@ import org.junit.jupiter.api.Test;
 
 class ConfigDocsTest {
 
-  static final Path DOC = Path.of("docs/sink-connector-config.md");
+    static final Path DOC = Path.of("docs/sink-connector-config.md");
 
-  @Test
-  void referenceListsEveryKeyByGroup() {
-    String md = ConfigDocs.markdown(CrmSinkConfig.CONFIG_DEF);
-    CrmSinkConfig.CONFIG_DEF.names().forEach(name -> assertThat(md).contains("| `" + name + "` |"));
-    assertThat(md).containsSubsequence("## Target", "## Webhook", "## Delivery", "## TLS");
-    assertThat(md).contains("| `webhook.signature.header` | string | `X-Signature-SHA256` |");
-  }
-
-  /** The checked-in reference must match the ConfigDef; run with -Ddocs.update=true to regenerate it. */
-  @Test
-  void checkedInReferenceIsUpToDate() throws Exception {
-    String md = ConfigDocs.markdown(CrmSinkConfig.CONFIG_DEF);
-    if (Boolean.getBoolean("docs.update") || !Files.exists(DOC)) {
-      ConfigDocs.main(new String[] {DOC.toString()});
+    @Test
+    void referenceListsEveryKeyByGroup() {
+        String md = ConfigDocs.markdown(CrmSinkConfig.CONFIG_DEF);
+        CrmSinkConfig.CONFIG_DEF.names().forEach(name -> assertThat(md).contains("| `" + name + "` |"));
+        assertThat(md).containsSubsequence("## Target", "## Webhook", "## Delivery", "## TLS");
+        assertThat(md).contains("| `webhook.signature.header` | string | `X-Signature-SHA256` |");
     }
-    assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
-        .as("%s is stale: regenerate with -Ddocs.update=true", DOC)
-        .isEqualTo(md);
-  }
+
+    /** The checked-in reference must match the ConfigDef; run with -Ddocs.update=true to regenerate it. */
+    @Test
+    void checkedInReferenceIsUpToDate() throws Exception {
+        String md = ConfigDocs.markdown(CrmSinkConfig.CONFIG_DEF);
+        if (Boolean.getBoolean("docs.update") || !Files.exists(DOC)) {
+            ConfigDocs.main(new String[] {DOC.toString()});
+        }
+        assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
+                .as("%s is stale: regenerate with -Ddocs.update=true", DOC)
+                .isEqualTo(md);
+    }
 }
