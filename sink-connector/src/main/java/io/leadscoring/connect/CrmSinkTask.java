@@ -303,7 +303,15 @@ public class CrmSinkTask extends SinkTask {
                     + "errors.deadletterqueue.topic.name to skip such records)", cause);
         }
         log.warn("{}; reporting it to the errant record reporter", message);
-        reporter.report(record, new ConnectException(message, cause));
+        try {
+            // Its offset may be committed next: the dead-letter write must have landed by then.
+            reporter.report(record, new ConnectException(message, cause)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while reporting " + message, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ConnectException("Could not report to the dead-letter queue: " + message, e.getCause());
+        }
         progress.get(tp).markHandled(offset);
     }
 

@@ -13,8 +13,10 @@ public final class HttpOutcomes {
     }
 
     /**
-     * 2xx: delivered. 408, 429 and 5xx: transient, honouring {@code Retry-After}. Anything else (other 4xx,
-     * 1xx, unfollowed 3xx): permanent.
+     * 2xx: delivered. 408, 429 and 5xx: transient, honouring {@code Retry-After}. Answers that say the endpoint or
+     * our credentials are wrong (3xx, 401, 403, 404, 405, 407) are no fault of the record: they are transient too,
+     * so they are retried and finally fail the task instead of sending every handoff to the dead-letter queue.
+     * Anything else (other 4xx, 1xx): permanent for that record.
      */
     public static Outcome classify(int status, String retryAfterHeader, String bodySnippet, Clock clock) {
         if (status >= 200 && status < 300) {
@@ -23,6 +25,10 @@ public final class HttpOutcomes {
         String reason = "HTTP " + status + (bodySnippet == null || bodySnippet.isBlank() ? "" : ": " + bodySnippet);
         if (status == 408 || status == 429 || (status >= 500 && status < 600)) {
             return Outcome.transientFailure(reason, RetryAfter.parse(retryAfterHeader, clock).orElse(null));
+        }
+        if ((status >= 300 && status < 400) || status == 401 || status == 403 || status == 404 || status == 405
+                || status == 407) {
+            return Outcome.transientFailure(reason + " (check webhook.url and the credentials)", null);
         }
         return Outcome.permanentFailure(reason);
     }
@@ -33,7 +39,7 @@ public final class HttpOutcomes {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
-        if (t instanceof HttpTimeoutException) {
+        if (t instanceof HttpTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
             return Outcome.transientFailure("timeout: " + t.getMessage(), null);
         }
         if (t instanceof IOException) {

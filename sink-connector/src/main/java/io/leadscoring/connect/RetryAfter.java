@@ -16,6 +16,9 @@ public final class RetryAfter {
     /**
      * The delay the header asks for; empty when absent or unparseable. A date in the past gives zero.
      */
+    /** A server may ask for any delay; more than a day is taken as a day (the retry time limit still applies). */
+    static final long MAX_SECONDS = 24 * 60 * 60;
+
     public static Optional<Duration> parse(String header, Clock clock) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
@@ -23,7 +26,7 @@ public final class RetryAfter {
         String v = header.trim();
         if (v.chars().allMatch(Character::isDigit)) {
             try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
+                return Optional.of(Duration.ofSeconds(Math.min(Long.parseLong(v), MAX_SECONDS)));
             } catch (NumberFormatException e) {
                 return Optional.empty(); // absurdly large
             }
@@ -31,7 +34,8 @@ public final class RetryAfter {
         try {
             ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
             Duration d = Duration.between(clock.instant(), at.toInstant());
-            return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            return Optional.of(d.isNegative() ? Duration.ZERO : d.compareTo(Duration.ofSeconds(MAX_SECONDS)) > 0
+                    ? Duration.ofSeconds(MAX_SECONDS) : d);
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

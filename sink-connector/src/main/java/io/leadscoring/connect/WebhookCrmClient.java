@@ -99,7 +99,9 @@ public final class WebhookCrmClient implements CrmClient {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Outcome.permanentFailure("cannot build request: " + e));
         }
+        // The request timeout covers the response headers only; a stalled body must not hang the task.
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .orTimeout(requestTimeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .handle((response, failure) -> failure != null
                         ? HttpOutcomes.classify(failure)
                         : HttpOutcomes.classify(response.statusCode(),
@@ -113,5 +115,17 @@ public final class WebhookCrmClient implements CrmClient {
         }
         String s = body.strip();
         return s.length() <= MAX_BODY_IN_REASON ? s : s.substring(0, MAX_BODY_IN_REASON) + "...";
+    }
+
+    @Override
+    public void close() {
+        // HttpClient is closeable from Java 21 on; on 17 its threads end with it.
+        if (http instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.debug("Closing the HTTP client failed", e);
+            }
+        }
     }
 }

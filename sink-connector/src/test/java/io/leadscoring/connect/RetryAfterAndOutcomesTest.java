@@ -54,10 +54,22 @@ class RetryAfterAndOutcomesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {100, 301, 302, 400, 401, 403, 404, 409, 410, 413, 422})
+    @ValueSource(ints = {100, 400, 409, 410, 413, 422})
     void otherStatusesArePermanent(int status) {
         Outcome o = HttpOutcomes.classify(status, "7", "", CLOCK);
         assertThat(o).isEqualTo(new Outcome.Permanent("HTTP " + status));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {301, 302, 401, 403, 404, 405, 407})
+    void aWrongEndpointOrCredentialIsRetriedNotBlamedOnTheRecord(int status) {
+        Outcome o = HttpOutcomes.classify(status, null, "", CLOCK);
+        assertThat(o.kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+    }
+
+    @Test
+    void anAbsurdRetryAfterIsCappedAtADay() {
+        assertThat(RetryAfter.parse("99999999999999999", CLOCK)).contains(Duration.ofDays(1));
     }
 
     @Test
