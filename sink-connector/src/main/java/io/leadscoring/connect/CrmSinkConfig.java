@@ -29,6 +29,8 @@ public class CrmSinkConfig extends AbstractConfig {
 
     public static final String GROUP_TARGET = "Target";
     public static final String GROUP_WEBHOOK = "Webhook";
+    public static final String GROUP_HUBSPOT = "HubSpot";
+    public static final String GROUP_SALESFORCE = "Salesforce";
     public static final String GROUP_DELIVERY = "Delivery";
     public static final String GROUP_TLS = "TLS";
 
@@ -40,12 +42,32 @@ public class CrmSinkConfig extends AbstractConfig {
     public static final String WEBHOOK_SIGNATURE_HEADER_DEFAULT = "X-Signature-SHA256";
     public static final String WEBHOOK_HEADERS = "webhook.headers";
 
+    public static final String HUBSPOT_URL = "hubspot.url";
+    public static final String HUBSPOT_URL_DEFAULT = "https://api.hubapi.com";
+    public static final String HUBSPOT_TOKEN = "hubspot.token";
+    public static final String HUBSPOT_LIFECYCLE_STAGE = "hubspot.lifecycle.stage";
+    public static final String HUBSPOT_PROPERTY_MAPPING = "hubspot.property.mapping";
+    public static final String HUBSPOT_PROPERTY_MAPPING_DEFAULT =
+            "score:lead_score,fitGrade:lead_fit_grade,reasons:lead_score_reasons,handoffId:lead_handoff_id";
+
+    public static final String SALESFORCE_LOGIN_URL = "salesforce.login.url";
+    public static final String SALESFORCE_CLIENT_ID = "salesforce.client.id";
+    public static final String SALESFORCE_CLIENT_SECRET = "salesforce.client.secret";
+    public static final String SALESFORCE_API_VERSION = "salesforce.api.version";
+    public static final String SALESFORCE_EXTERNAL_ID_FIELD = "salesforce.external.id.field";
+    public static final String SALESFORCE_FIELD_MAPPING = "salesforce.field.mapping";
+    public static final String SALESFORCE_FIELD_MAPPING_DEFAULT = "score:Lead_Score__c,fitGrade:Lead_Fit_Grade__c,"
+            + "reasons:Lead_Score_Reasons__c,handoffId:Lead_Handoff_Id__c,email:Email,firstName:FirstName,"
+            + "lastName:LastName,company:Company";
+    public static final String SALESFORCE_LEAD_STATUS = "salesforce.lead.status";
+
     public static final String BATCH_SIZE = "batch.size";
     public static final String LINGER_MS = "linger.ms";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
+    public static final String MAX_IN_FLIGHT_REQUESTS = "max.in.flight.requests";
     public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     public static final String HTTP_REQUEST_TIMEOUT_MS = "http.request.timeout.ms";
 
@@ -58,6 +80,7 @@ public class CrmSinkConfig extends AbstractConfig {
             "content-type", "idempotency-key");
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -89,6 +112,61 @@ public class CrmSinkConfig extends AbstractConfig {
                 GROUP_WEBHOOK, ++order, Width.LONG, "Custom headers");
 
         order = 0;
+        def.define(HUBSPOT_URL, Type.STRING, HUBSPOT_URL_DEFAULT, new HttpUrlValidator(), Importance.LOW,
+                "Base URL of the HubSpot API. Contacts are upserted with POST <url>/crm/v3/objects/contacts/batch/upsert "
+                        + "(idProperty email).",
+                GROUP_HUBSPOT, ++order, Width.LONG, "HubSpot API URL");
+        def.define(HUBSPOT_TOKEN, Type.PASSWORD, null, Importance.HIGH,
+                "Access token of a HubSpot private app with the crm.objects.contacts.write scope, sent as a Bearer "
+                        + "token. Required when crm.target=HUBSPOT. Never logged.",
+                GROUP_HUBSPOT, ++order, Width.MEDIUM, "HubSpot private-app token");
+        def.define(HUBSPOT_LIFECYCLE_STAGE, Type.STRING, "salesqualifiedlead", Importance.MEDIUM,
+                "Value written to the contact's lifecyclestage property on handoff. Empty leaves lifecyclestage alone. "
+                        + "HubSpot refuses to move a contact's lifecycle stage backwards through the API.",
+                GROUP_HUBSPOT, ++order, Width.MEDIUM, "Lifecycle stage");
+        def.define(HUBSPOT_PROPERTY_MAPPING, Type.LIST, HUBSPOT_PROPERTY_MAPPING_DEFAULT, FieldMapping.validator(),
+                Importance.MEDIUM,
+                "Contact properties written on handoff, as handoffField:propertyName pairs. The properties must exist "
+                        + "in HubSpot (custom properties are created under Settings > Properties); score, engagement and "
+                        + "fit are numbers with 2 decimals, at is an ISO-8601 instant, reasons one line of text. "
+                        + "Contacts are matched by the handoff's email, which is always sent.",
+                GROUP_HUBSPOT, ++order, Width.LONG, "Contact property mapping");
+
+        order = 0;
+        def.define(SALESFORCE_LOGIN_URL, Type.STRING, null, new HttpUrlValidator(), Importance.HIGH,
+                "The org's My Domain URL (e.g. https://acme.my.salesforce.com). The access token is requested from "
+                        + "<url>/services/oauth2/token with the client-credentials grant; API calls go to the instance_url "
+                        + "it returns. Required when crm.target=SALESFORCE.",
+                GROUP_SALESFORCE, ++order, Width.LONG, "Salesforce login URL");
+        def.define(SALESFORCE_CLIENT_ID, Type.STRING, null, Importance.HIGH,
+                "Consumer key of the connected app (client-credentials flow enabled, with a run-as user). Required "
+                        + "when crm.target=SALESFORCE.",
+                GROUP_SALESFORCE, ++order, Width.MEDIUM, "Client id");
+        def.define(SALESFORCE_CLIENT_SECRET, Type.PASSWORD, null, Importance.HIGH,
+                "Consumer secret of the connected app. Required when crm.target=SALESFORCE. Never logged.",
+                GROUP_SALESFORCE, ++order, Width.MEDIUM, "Client secret");
+        def.define(SALESFORCE_API_VERSION, Type.STRING, "v62.0", new PatternValidator(Pattern.compile("v\\d+\\.\\d+"),
+                "a REST API version such as v62.0"), Importance.LOW,
+                "Salesforce REST API version of the upsert call PATCH /services/data/<version>/sobjects/Lead/<field>/<value>.",
+                GROUP_SALESFORCE, ++order, Width.SHORT, "API version");
+        def.define(SALESFORCE_EXTERNAL_ID_FIELD, Type.STRING, "Lead_Scoring_Id__c",
+                new PatternValidator(API_NAME, "a field API name"), Importance.MEDIUM,
+                "External-id field of Lead that holds the pipeline's lead id; Leads are upserted by it, so a lead "
+                        + "handed over again updates its Lead instead of creating another. Create it as Text, External ID, "
+                        + "Unique.",
+                GROUP_SALESFORCE, ++order, Width.MEDIUM, "External id field");
+        def.define(SALESFORCE_FIELD_MAPPING, Type.LIST, SALESFORCE_FIELD_MAPPING_DEFAULT, FieldMapping.validator(),
+                Importance.MEDIUM,
+                "Lead fields written on handoff, as handoffField:FieldApiName pairs (leadId always goes to the external "
+                        + "id field). Salesforce needs LastName and Company to create a Lead: a handoff without them is "
+                        + "refused (REQUIRED_FIELD_MISSING) and goes to the dead-letter queue.",
+                GROUP_SALESFORCE, ++order, Width.LONG, "Lead field mapping");
+        def.define(SALESFORCE_LEAD_STATUS, Type.STRING, "", Importance.LOW,
+                "Value written to Lead.Status on handoff (a value of the org's Lead Status picklist, e.g. "
+                        + "'Sales Qualified'). Empty leaves Status alone.",
+                GROUP_SALESFORCE, ++order, Width.MEDIUM, "Lead status");
+
+        order = 0;
         def.define(BATCH_SIZE, Type.INT, 100, Range.between(1, 10_000), Importance.MEDIUM,
                 "Largest number of handoffs handed to the CRM client in one delivery.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Batch size");
@@ -111,6 +189,10 @@ public class CrmSinkConfig extends AbstractConfig {
                 "Total time, from a record's first transient failure, during which it is retried, in milliseconds. "
                         + "A retry whose wait would end after this limit is not attempted.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Retry time limit (ms)");
+        def.define(MAX_IN_FLIGHT_REQUESTS, Type.INT, 8, Range.between(1, 256), Importance.LOW,
+                "Most concurrent HTTP requests of one task. Webhook and Salesforce send one request per handoff; "
+                        + "handoffs of the same lead are always sent one after the other, in offset order.",
+                GROUP_DELIVERY, ++order, Width.SHORT, "Max in-flight requests");
         def.define(HTTP_CONNECT_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
                 "Timeout for establishing an HTTP connection, in milliseconds.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "HTTP connect timeout (ms)");
@@ -160,6 +242,25 @@ public class CrmSinkConfig extends AbstractConfig {
         if (target() == CrmTarget.WEBHOOK && (url == null || url.isBlank())) {
             errors.put(WEBHOOK_URL, "webhook.url is required when crm.target=WEBHOOK");
         }
+        if (target() == CrmTarget.HUBSPOT && isBlank(getPassword(HUBSPOT_TOKEN))) {
+            errors.put(HUBSPOT_TOKEN, "hubspot.token is required when crm.target=HUBSPOT");
+        }
+        if (target() == CrmTarget.SALESFORCE) {
+            if (isBlank(getString(SALESFORCE_LOGIN_URL))) {
+                errors.put(SALESFORCE_LOGIN_URL, "salesforce.login.url is required when crm.target=SALESFORCE");
+            }
+            if (isBlank(getString(SALESFORCE_CLIENT_ID))) {
+                errors.put(SALESFORCE_CLIENT_ID, "salesforce.client.id is required when crm.target=SALESFORCE");
+            }
+            if (isBlank(getPassword(SALESFORCE_CLIENT_SECRET))) {
+                errors.put(SALESFORCE_CLIENT_SECRET, "salesforce.client.secret is required when crm.target=SALESFORCE");
+            }
+            if (salesforceFieldMapping().values().stream()
+                    .anyMatch(f -> f.equalsIgnoreCase(getString(SALESFORCE_EXTERNAL_ID_FIELD)))) {
+                errors.put(SALESFORCE_FIELD_MAPPING, "must not map a field to the external id field "
+                        + getString(SALESFORCE_EXTERNAL_ID_FIELD) + " (it always holds the lead id)");
+            }
+        }
         if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(RETRY_BACKOFF_MS)) {
             errors.put(RETRY_BACKOFF_MAX_MS, "must be at least retry.backoff.ms (" + getLong(RETRY_BACKOFF_MS) + ")");
         }
@@ -194,6 +295,62 @@ public class CrmSinkConfig extends AbstractConfig {
         return headers;
     }
 
+    public URI hubspotUrl() {
+        return URI.create(stripTrailingSlash(getString(HUBSPOT_URL)));
+    }
+
+    public Password hubspotToken() {
+        return getPassword(HUBSPOT_TOKEN);
+    }
+
+    /** The lifecycle stage to set, or {@code null} to leave it alone. */
+    public String hubspotLifecycleStage() {
+        String s = getString(HUBSPOT_LIFECYCLE_STAGE);
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Handoff field to HubSpot property, in configuration order. */
+    public Map<String, String> hubspotPropertyMapping() {
+        return FieldMapping.parse(getList(HUBSPOT_PROPERTY_MAPPING));
+    }
+
+    public URI salesforceLoginUrl() {
+        String url = getString(SALESFORCE_LOGIN_URL);
+        return url == null || url.isBlank() ? null : URI.create(stripTrailingSlash(url));
+    }
+
+    public String salesforceClientId() {
+        String id = getString(SALESFORCE_CLIENT_ID);
+        return id == null ? null : id.trim();
+    }
+
+    public Password salesforceClientSecret() {
+        return getPassword(SALESFORCE_CLIENT_SECRET);
+    }
+
+    public String salesforceApiVersion() {
+        return getString(SALESFORCE_API_VERSION).trim();
+    }
+
+    public String salesforceExternalIdField() {
+        return getString(SALESFORCE_EXTERNAL_ID_FIELD).trim();
+    }
+
+    /** Handoff field to Lead field API name, in configuration order. */
+    public Map<String, String> salesforceFieldMapping() {
+        return FieldMapping.parse(getList(SALESFORCE_FIELD_MAPPING));
+    }
+
+    /** The Lead status to set, or {@code null} to leave it alone. */
+    public String salesforceLeadStatus() {
+        String s = getString(SALESFORCE_LEAD_STATUS);
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    public int maxInFlightRequests() {
+        return getInt(MAX_IN_FLIGHT_REQUESTS);
+    }
+
     public int batchSize() {
         return getInt(BATCH_SIZE);
     }
@@ -214,6 +371,22 @@ public class CrmSinkConfig extends AbstractConfig {
     public RetryPolicy retryPolicy() {
         return new RetryPolicy(getInt(MAX_RETRIES), Duration.ofMillis(getLong(RETRY_BACKOFF_MS)),
                 Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS)), Duration.ofMillis(getLong(RETRY_TIMEOUT_MS)));
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static boolean isBlank(Password p) {
+        return p == null || p.value() == null || p.value().isBlank();
+    }
+
+    private static String stripTrailingSlash(String url) {
+        String s = url.trim();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
     }
 
     /** All settings, sorted, secrets as {@code [hidden]}. */
@@ -272,6 +445,28 @@ public class CrmSinkConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "an http(s) URL";
+        }
+    }
+
+    private static final class PatternValidator implements ConfigDef.Validator {
+        private final Pattern pattern;
+        private final String description;
+
+        PatternValidator(Pattern pattern, String description) {
+            this.pattern = pattern;
+            this.description = description;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !pattern.matcher(value.toString().trim()).matches()) {
+                throw new ConfigException(name, value, "must be " + description);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return description;
         }
     }
 

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers handoffs to an HTTP endpoint: <b>one POST per handoff</b>, so that each request carries exactly one
  * idempotency key and gets its own status (no partial-batch ambiguity). The requests of a batch are sent
- * concurrently and awaited together.
+ * concurrently through {@link ConcurrentDelivery} (bounded, in order per lead) and awaited together.
  *
  * <p>Each request: body = {@link HandoffJson} of the handoff (UTF-8); headers {@code Content-Type:
  * application/json}, {@code Idempotency-Key: <handoffId>}, the configured custom headers and, when a secret is
@@ -39,9 +38,15 @@ public final class WebhookCrmClient implements CrmClient {
     private final Map<String, String> headers;
     private final Duration requestTimeout;
     private final Clock clock;
+    private final int maxInFlight;
 
     public WebhookCrmClient(HttpClient http, URI url, Password secret, String signatureHeader,
             Map<String, String> headers, Duration requestTimeout, Clock clock) {
+        this(http, url, secret, signatureHeader, headers, requestTimeout, clock, 8);
+    }
+
+    public WebhookCrmClient(HttpClient http, URI url, Password secret, String signatureHeader,
+            Map<String, String> headers, Duration requestTimeout, Clock clock, int maxInFlight) {
         this.http = Objects.requireNonNull(http, "http");
         this.url = Objects.requireNonNull(url, "url");
         this.secret = secret;
@@ -49,6 +54,7 @@ public final class WebhookCrmClient implements CrmClient {
         this.headers = new LinkedHashMap<>(headers);
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxInFlight = maxInFlight;
     }
 
     public static WebhookCrmClient fromConfig(CrmSinkConfig config) {
@@ -56,24 +62,16 @@ public final class WebhookCrmClient implements CrmClient {
             throw new IllegalArgumentException(CrmSinkConfig.WEBHOOK_URL + " is not set");
         }
         return new WebhookCrmClient(HttpClients.create(config), config.webhookUrl(), config.webhookSecret(),
-                config.webhookSignatureHeader(), config.webhookHeaders(), config.httpRequestTimeout(), Clock.systemUTC());
+                config.webhookSignatureHeader(), config.webhookHeaders(), config.httpRequestTimeout(), Clock.systemUTC(),
+                config.maxInFlightRequests());
     }
 
     @Override
     public DeliveryResult deliver(List<Handoff> batch) {
-        List<CompletableFuture<Outcome>> futures = new ArrayList<>(batch.size());
-        for (Handoff h : batch) {
-            futures.add(send(h));
-        }
-        List<DeliveryResult.RecordOutcome> outcomes = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Outcome outcome = futures.get(i).join();
-            if (outcome.kind() != Outcome.Kind.DELIVERED) {
-                log.debug("Webhook delivery of handoff {} not delivered: {}", batch.get(i).handoffId(), outcome);
-            }
-            outcomes.add(new DeliveryResult.RecordOutcome(batch.get(i), outcome));
-        }
-        return new DeliveryResult(outcomes);
+        DeliveryResult result = ConcurrentDelivery.deliver(batch, maxInFlight, this::send);
+        result.outcomes().stream().filter(o -> o.outcome().kind() != Outcome.Kind.DELIVERED).forEach(o ->
+                log.debug("Webhook delivery of handoff {} not delivered: {}", o.handoff().handoffId(), o.outcome()));
+        return result;
     }
 
     /** The request for one handoff (visible for tests). */

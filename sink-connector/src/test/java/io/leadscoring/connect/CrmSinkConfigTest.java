@@ -39,6 +39,7 @@ class CrmSinkConfigTest {
     void targetIsCaseInsensitive() {
         Map<String, String> p = webhook();
         p.put("crm.target", " hubspot ");
+        p.put("hubspot.token", "pat-na1-TOPSECRET");
         assertThat(new CrmSinkConfig(p).target()).isEqualTo(CrmTarget.HUBSPOT);
     }
 
@@ -50,8 +51,96 @@ class CrmSinkConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("webhook.url")
                 .hasMessageContaining("crm.target=WEBHOOK");
-        p.put("crm.target", "SALESFORCE");
+        p.putAll(salesforce());
         assertThat(new CrmSinkConfig(p).webhookUrl()).isNull();
+    }
+
+    static Map<String, String> hubspot() {
+        Map<String, String> props = new HashMap<>();
+        props.put("crm.target", "HUBSPOT");
+        props.put("hubspot.token", "pat-na1-TOPSECRET");
+        return props;
+    }
+
+    static Map<String, String> salesforce() {
+        Map<String, String> props = new HashMap<>();
+        props.put("crm.target", "SALESFORCE");
+        props.put("salesforce.login.url", "https://acme.my.salesforce.com/");
+        props.put("salesforce.client.id", "3MVG9-consumer-key");
+        props.put("salesforce.client.secret", "sf-TOPSECRET");
+        return props;
+    }
+
+    @Test
+    void hubspotDefaults() {
+        CrmSinkConfig c = new CrmSinkConfig(hubspot());
+        assertThat(c.target()).isEqualTo(CrmTarget.HUBSPOT);
+        assertThat(c.hubspotUrl()).hasToString("https://api.hubapi.com");
+        assertThat(c.hubspotToken().value()).isEqualTo("pat-na1-TOPSECRET");
+        assertThat(c.hubspotLifecycleStage()).isEqualTo("salesqualifiedlead");
+        assertThat(c.hubspotPropertyMapping()).containsExactly(Map.entry("score", "lead_score"),
+                Map.entry("fitGrade", "lead_fit_grade"), Map.entry("reasons", "lead_score_reasons"),
+                Map.entry("handoffId", "lead_handoff_id"));
+        assertThat(c.toString()).doesNotContain("TOPSECRET").contains("hubspot.token=[hidden]");
+    }
+
+    @Test
+    void hubspotNeedsATokenAndTakesAMappingAndAnEmptyLifecycleStage() {
+        Map<String, String> p = hubspot();
+        p.remove("hubspot.token");
+        assertThatThrownBy(() -> new CrmSinkConfig(p)).hasMessageContaining("hubspot.token is required");
+        p.put("hubspot.token", "t");
+        p.put("hubspot.lifecycle.stage", " ");
+        p.put("hubspot.property.mapping", "score:hs_score, reasons:why");
+        CrmSinkConfig c = new CrmSinkConfig(p);
+        assertThat(c.hubspotLifecycleStage()).isNull();
+        assertThat(c.hubspotPropertyMapping()).containsExactly(Map.entry("score", "hs_score"), Map.entry("reasons", "why"));
+        p.put("hubspot.property.mapping", "scor:hs_score");
+        assertThatThrownBy(() -> new CrmSinkConfig(p)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("hubspot.property.mapping").hasMessageContaining("'scor' is not a handoff field");
+    }
+
+    @Test
+    void salesforceDefaults() {
+        CrmSinkConfig c = new CrmSinkConfig(salesforce());
+        assertThat(c.salesforceLoginUrl()).hasToString("https://acme.my.salesforce.com");
+        assertThat(c.salesforceClientId()).isEqualTo("3MVG9-consumer-key");
+        assertThat(c.salesforceClientSecret().value()).isEqualTo("sf-TOPSECRET");
+        assertThat(c.salesforceApiVersion()).isEqualTo("v62.0");
+        assertThat(c.salesforceExternalIdField()).isEqualTo("Lead_Scoring_Id__c");
+        assertThat(c.salesforceFieldMapping()).containsEntry("lastName", "LastName").containsEntry("company", "Company")
+                .containsEntry("score", "Lead_Score__c").containsEntry("handoffId", "Lead_Handoff_Id__c");
+        assertThat(c.salesforceLeadStatus()).isNull();
+        assertThat(c.toString()).doesNotContain("TOPSECRET");
+    }
+
+    @Test
+    void salesforceRequiresItsCredentialsAndValidatesNames() {
+        for (String key : new String[] {"salesforce.login.url", "salesforce.client.id", "salesforce.client.secret"}) {
+            Map<String, String> p = salesforce();
+            p.remove(key);
+            assertThatThrownBy(() -> new CrmSinkConfig(p)).as(key).hasMessageContaining(key + " is required");
+        }
+        Map<String, String> p = salesforce();
+        p.put("salesforce.api.version", "62");
+        assertThatThrownBy(() -> new CrmSinkConfig(p)).hasMessageContaining("salesforce.api.version");
+        p.put("salesforce.api.version", "v61.0");
+        p.put("salesforce.external.id.field", "Bad Field");
+        assertThatThrownBy(() -> new CrmSinkConfig(p)).hasMessageContaining("salesforce.external.id.field");
+        p.put("salesforce.external.id.field", "Lead_Score__c");
+        assertThatThrownBy(() -> new CrmSinkConfig(p)).hasMessageContaining("salesforce.field.mapping")
+                .hasMessageContaining("external id field");
+        p.put("salesforce.external.id.field", "Pipeline_Id__c");
+        p.put("salesforce.lead.status", "Sales Qualified");
+        assertThat(new CrmSinkConfig(p).salesforceLeadStatus()).isEqualTo("Sales Qualified");
+    }
+
+    @Test
+    void maxInFlightRequestsIsBounded() {
+        Map<String, String> p = webhook();
+        assertThat(new CrmSinkConfig(p).maxInFlightRequests()).isEqualTo(8);
+        p.put("max.in.flight.requests", "0");
+        assertThatThrownBy(() -> new CrmSinkConfig(p)).hasMessageContaining("max.in.flight.requests");
     }
 
     @Test
@@ -130,8 +219,9 @@ class CrmSinkConfigTest {
 
     @Test
     void everyKeyIsDocumentedAndGrouped() {
-        assertThat(CrmSinkConfig.CONFIG_DEF.configKeys()).hasSize(16);
-        assertThat(CrmSinkConfig.CONFIG_DEF.groups()).containsExactly("Target", "Webhook", "Delivery", "TLS");
+        assertThat(CrmSinkConfig.CONFIG_DEF.configKeys()).hasSize(28);
+        assertThat(CrmSinkConfig.CONFIG_DEF.groups()).containsExactly("Target", "Webhook", "HubSpot", "Salesforce", "Delivery",
+                "TLS");
         CrmSinkConfig.CONFIG_DEF.configKeys().values().forEach(k -> {
             assertThat(k.documentation).as(k.name).isNotBlank();
             assertThat(k.group).as(k.name).isNotBlank();
