@@ -55,10 +55,7 @@ public class CrmSinkConnector extends SinkConnector {
         return CrmSinkConfig.CONFIG_DEF;
     }
 
-    /**
-     * Single-key validation by {@link ConfigDef}, plus {@link CrmSinkConfig#crossFieldErrors()} and the targets
-     * that are not implemented yet, each reported on its key.
-     */
+    /** Single-key validation by {@link ConfigDef}, plus {@link CrmSinkConfig#crossFieldErrors()}, each on its key. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
@@ -73,9 +70,6 @@ public class CrmSinkConnector extends SinkConnector {
             return config;
         }
         parsed.crossFieldErrors().forEach((key, message) -> addError(config, key, message));
-        if (parsed.target() != CrmTarget.WEBHOOK) {
-            addError(config, CrmSinkConfig.CRM_TARGET, CrmSinkTask.notSupportedMessage(parsed.target()));
-        }
         return config;
     }
 

@@ -80,12 +80,9 @@ public class CrmSinkTask extends SinkTask {
     static CrmClient createClient(CrmSinkConfig config) {
         return switch (config.target()) {
             case WEBHOOK -> WebhookCrmClient.fromConfig(config);
-            case HUBSPOT, SALESFORCE -> throw new ConnectException(notSupportedMessage(config.target()));
+            case HUBSPOT -> HubSpotCrmClient.fromConfig(config);
+            case SALESFORCE -> SalesforceCrmClient.fromConfig(config);
         };
-    }
-
-    static String notSupportedMessage(CrmTarget target) {
-        return "crm.target=" + target + " is not yet supported; only " + CrmTarget.WEBHOOK + " is implemented";
     }
 
     @Override

@@ -4,8 +4,8 @@ package io.leadscoring.connect;
 public enum CrmTarget {
     /** POST a signed JSON document per handoff to any HTTPS endpoint. */
     WEBHOOK,
-    /** HubSpot CRM v3: upsert contacts by e-mail (not implemented yet). */
+    /** HubSpot CRM v3: upsert contacts by e-mail in batches. */
     HUBSPOT,
-    /** Salesforce REST: upsert Lead by an external-id field (not implemented yet). */
+    /** Salesforce REST: upsert the Lead by an external-id field, OAuth 2.0 client credentials. */
     SALESFORCE
 }

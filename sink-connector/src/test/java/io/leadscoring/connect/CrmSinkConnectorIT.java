@@ -3,24 +3,33 @@ package io.leadscoring.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadscoring.connect.fake.FakeHubSpot;
+import io.leadscoring.connect.fake.FakeSalesforce;
 import io.leadscoring.connect.fake.FakeWebhookCrm;
+import io.leadscoring.events.Activity;
+import io.leadscoring.events.FitGrade;
+import io.leadscoring.events.Reason;
+import io.leadscoring.events.Stage;
+import io.leadscoring.events.StageChange;
+import io.leadscoring.events.Temperature;
+import io.leadscoring.serde.KafkaAvroSerializer;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
@@ -41,6 +50,7 @@ class CrmSinkConnectorIT {
 
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
     static final String SECRET = "whsec-it-3b1f0c";
+    static final String HUBSPOT_TOKEN = "pat-na1-it-token-77d1";
 
     static EmbeddedConnectCluster connect;
     static final AtomicInteger NAMES = new AtomicInteger();
@@ -61,10 +71,19 @@ class CrmSinkConnectorIT {
     }
 
     @AfterAll
-    static void stopConnect() {
+    static void stopConnectAndCheckTheLogForSecrets() throws Exception {
         if (connect != null) {
             connect.stop();
         }
+        // Failsafe sends the whole JVM's log here (sink-connector/pom.xml): the worker logs every connector config.
+        String file = System.getProperty("org.slf4j.simpleLogger.logFile");
+        if (file == null || file.startsWith("System.")) {
+            return; // run from an IDE: no log file to check
+        }
+        String log = java.nio.file.Files.readString(java.nio.file.Path.of(file));
+        assertThat(log).as("the log is the worker's").contains("CrmSinkConfig values", "hubspot.token = [hidden]");
+        assertThat(log).as("secrets in " + file).doesNotContain(SECRET, HUBSPOT_TOKEN,
+                FakeSalesforce.DEFAULT_CLIENT_SECRET);
     }
 
     // ---- webhook ----
@@ -77,7 +96,7 @@ class CrmSinkConnectorIT {
             crm.delayNext(2, Duration.ofMillis(2500));
             crm.failNext(1, 500, null);
             String topic = topic(info, 3);
-            List<String> ids = produceJson(topic, 3, 120, i -> true);
+            List<String> ids = produceJson(topic, 3, 120);
             String name = startConnector(topic, webhook(crm, Map.of("http.request.timeout.ms", "1000")));
 
             awaitDelivered(crm, ids);
@@ -95,7 +114,7 @@ class CrmSinkConnectorIT {
             String topic = topic(info, 2);
             String dlq = topic + ".dlq";
             connect.kafka().createTopic(dlq, 1);
-            List<String> ids = produceJson(topic, 2, 40, i -> true);
+            List<String> ids = produceJson(topic, 2, 40);
             Set<String> rejected = Set.of(ids.get(3), ids.get(17), ids.get(30));
             rejected.forEach(k -> crm.rejectKey(k, 400));
             connect.kafka().produce(topic, 0, "lead-broken", "{\"leadId\":\"lead-broken\",\"score\":99.0}");
@@ -140,7 +159,7 @@ class CrmSinkConnectorIT {
         try (FakeWebhookCrm crm = new FakeWebhookCrm(SECRET)) {
             crm.delayNext(400, Duration.ofMillis(150));
             String topic = topic(info, 2);
-            List<String> ids = produceJson(topic, 2, 300, i -> true);
+            List<String> ids = produceJson(topic, 2, 300);
             String name = startConnector(topic, webhook(crm, Map.of("batch.size", "50", "max.in.flight.requests", "2")));
 
             await(() -> crm.records().size() >= 60, () -> "first deliveries: " + crm.records().size());
@@ -157,7 +176,158 @@ class CrmSinkConnectorIT {
         }
     }
 
+    // ---- HubSpot ----
+
+    @Test
+    void hubspotUpsertsEveryAvroHandoffOnceThroughRateLimitsAndServerErrorsAndDeadLettersTheRejected(TestInfo info)
+            throws Exception {
+        try (FakeHubSpot hubspot = FakeHubSpot.start(HUBSPOT_TOKEN)) {
+            hubspot.rateLimitNext(2, FakeHubSpot.TEN_SECONDLY_ROLLING, 1);
+            hubspot.failNext(3, 502, null);
+            hubspot.rejectInvalidEmail("lead-13@example.com");
+            String topic = topic(info, 2);
+            String dlq = topic + ".dlq";
+            connect.kafka().createTopic(dlq, 1);
+            String registry = "mock://" + topic;
+            List<StageChange> sent = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                sent.add(stageChange(topic.hashCode() + "-h" + i, "lead-" + i, i == 21 ? null : "lead-" + i + "@example.com", i));
+            }
+            produceAvro(topic, 2, registry, sent);
+            Map<String, String> props = dlq(dlq);
+            props.put("crm.target", "HUBSPOT");
+            props.put("hubspot.url", hubspot.baseUrl().toString());
+            props.put("hubspot.token", HUBSPOT_TOKEN);
+            props.put("batch.size", "25");
+            props.put("linger.ms", "200");
+            props.put("value.converter", "io.leadscoring.connect.avro.AvroConverter");
+            props.put("value.converter.schema.registry.url", registry);
+            String name = startConnector(topic, props);
+
+            List<StageChange> accepted = sent.stream()
+                    .filter(h -> h.getEmail() != null && !h.getEmail().equals("lead-13@example.com")).toList();
+            await(() -> hubspot.contacts().size() == accepted.size(), () -> "contacts: " + hubspot.contacts().size());
+            Map<String, String> dead = deadLetters(dlq, 2);
+            awaitCommitted(name, topic, 2, sent.size());
+            assertThat(hubspot.contacts()).hasSize(accepted.size());
+            for (StageChange h : accepted) {
+                FakeHubSpot.Contact c = hubspot.contact(h.getEmail()).orElseThrow();
+                assertThat(c.property("lead_handoff_id")).isEqualTo(h.getHandoffId());
+                assertThat(c.property("lifecyclestage")).isEqualTo("salesqualifiedlead");
+                assertThat(Double.parseDouble(c.property("lead_score"))).isEqualTo(h.getScore());
+                assertThat(c.property("lead_fit_grade")).isEqualTo("A");
+                assertThat(c.property("lead_score_reasons")).isEqualTo("pricing-page +30.0; title-vp +15.0");
+                assertThat(hubspot.upsertsOf(h.getHandoffId())).as(h.getHandoffId()).isEqualTo(1);
+            }
+            assertThat(dead.values()).anySatisfy(m -> assertThat(m).contains(sent.get(21).getHandoffId()).contains("no email"));
+            assertThat(dead.values()).anySatisfy(m -> assertThat(m).contains(sent.get(13).getHandoffId())
+                    .containsIgnoringCase("email"));
+            connect.deleteConnector(name);
+        }
+    }
+
+    // ---- Salesforce ----
+
+    @Test
+    void salesforceRefreshesAnExpiredTokenMidStreamAndUpsertsEveryLeadOnce(TestInfo info) throws Exception {
+        try (FakeSalesforce salesforce = FakeSalesforce.start()) {
+            salesforce.failNext(3, 503);
+            salesforce.rejectLead("lead-7", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Company must not be a free mail domain");
+            String topic = topic(info, 1);
+            String dlq = topic + ".dlq";
+            connect.kafka().createTopic(dlq, 1);
+            Map<String, String> props = dlq(dlq);
+            props.put("crm.target", "SALESFORCE");
+            props.put("salesforce.login.url", salesforce.loginUrl());
+            props.put("salesforce.client.id", salesforce.clientId());
+            props.put("salesforce.client.secret", salesforce.clientSecret());
+            props.put("salesforce.lead.status", "Sales Qualified");
+            props.put("tasks.max", "1");
+            props.put("max.in.flight.requests", "4");
+            String name = startConnector(topic, props);
+
+            List<String> first = produceJson(topic, 1, 0, 30, i -> "lead-" + i);
+            await(() -> salesforce.leads().size() == 29, () -> "first leads: " + salesforce.leads().size());
+            salesforce.expireTokens();
+            List<String> second = produceJson(topic, 1, 30, 60, i -> "lead-" + i);
+            await(() -> salesforce.leads().size() == 59, () -> "all leads: " + salesforce.leads().size());
+            Map<String, String> dead = deadLetters(dlq, 1);
+            awaitCommitted(name, topic, 1, 60);
+
+            assertThat(salesforce.tokenRequests()).as("one token, then one refresh after the 401").hasSize(2);
+            List<String> ids = new ArrayList<>(first);
+            ids.addAll(second);
+            for (int i = 0; i < ids.size(); i++) {
+                if (i == 7) {
+                    assertThat(salesforce.writesOf(ids.get(i))).isEmpty();
+                    continue;
+                }
+                assertThat(salesforce.writesOf(ids.get(i))).as(ids.get(i)).hasSize(1);
+                var lead = salesforce.lead("lead-" + i);
+                assertThat(lead.get("Lead_Handoff_Id__c")).isEqualTo(ids.get(i));
+                assertThat(lead.get("Status")).isEqualTo("Sales Qualified");
+                assertThat(lead.get("Email")).isEqualTo("lead-" + i + "@example.com");
+                assertThat(((Number) lead.get("Lead_Score__c")).doubleValue()).isEqualTo(scoreOf(i));
+            }
+            assertThat(dead.values()).singleElement().asString().contains(ids.get(7))
+                    .contains("FIELD_CUSTOM_VALIDATION_EXCEPTION");
+            connect.deleteConnector(name);
+        }
+    }
+
     // ---- helpers ----
+
+    static Map<String, String> dlq(String dlq) {
+        Map<String, String> props = new HashMap<>();
+        props.put("errors.tolerance", "all");
+        props.put("errors.deadletterqueue.topic.name", dlq);
+        props.put("errors.deadletterqueue.topic.replication.factor", "1");
+        props.put("errors.deadletterqueue.context.headers.enable", "true");
+        props.put("retry.backoff.ms", "100");
+        props.put("retry.backoff.max.ms", "1000");
+        props.put("max.retries", "30");
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter.schemas.enable", "false");
+        return props;
+    }
+
+    /** The dead letters' exception messages by record offset, after {@code n} have arrived. */
+    static Map<String, String> deadLetters(String dlq, int n) {
+        Map<String, String> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consume(n, DELIVERY_TIMEOUT.toMillis(), dlq)) {
+            out.put(header(r, "__connect.errors.topic") + "@" + header(r, "__connect.errors.partition") + ":"
+                    + header(r, "__connect.errors.offset"), header(r, "__connect.errors.exception.message"));
+        }
+        assertThat(out).hasSize(n);
+        return out;
+    }
+
+    static StageChange stageChange(String handoffId, String leadId, String email, int i) {
+        return StageChange.newBuilder()
+                .setHandoffId(handoffId).setLeadId(leadId).setStage(Stage.SQL).setPreviousStage(Stage.MQL)
+                .setAt(Instant.ofEpochMilli(1_772_360_000_000L + i * 1000L))
+                .setScore(scoreOf(i)).setEngagement(70.0).setFit(scoreOf(i) - 70.0)
+                .setFitGrade(FitGrade.A).setTemperature(Temperature.HOT).setActivity(Activity.ACTIVE)
+                .setRuleSet("default@3")
+                .setReasons(List.of(new Reason("pricing-page", 30.0), new Reason("title-vp", 15.0)))
+                .setEmail(email).setFirstName("Ada").setLastName("Lovelace " + i).setCompany("Acme")
+                .build();
+    }
+
+    /** As the scoring application writes them: Confluent wire format, keyed by lead id. */
+    static void produceAvro(String topic, int partitions, String registry, List<StageChange> values) {
+        try (KafkaAvroSerializer serializer = new KafkaAvroSerializer();
+                KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
+            serializer.configure(Map.of("schema.registry.url", registry), false);
+            for (StageChange h : values) {
+                producer.send(new ProducerRecord<>(topic, Math.floorMod(h.getLeadId().hashCode(), partitions),
+                        h.getLeadId().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, h)));
+            }
+            producer.flush();
+        }
+    }
+
 
     static String topic(TestInfo info, int partitions) {
         String topic = "handoffs-" + NAMES.incrementAndGet() + "-" + info.getTestMethod().orElseThrow().getName();
@@ -186,7 +356,7 @@ class CrmSinkConnectorIT {
         String name = "crm-sink-" + NAMES.incrementAndGet();
         Map<String, String> config = new HashMap<>(props);
         config.put("connector.class", CrmSinkConnector.class.getName());
-        config.put("tasks.max", "2");
+        config.putIfAbsent("tasks.max", "2");
         config.put("topics", topic);
         config.put("consumer.override.max.poll.records", "100");
         connect.configureConnector(name, config);
@@ -211,27 +381,31 @@ class CrmSinkConnectorIT {
     }
 
     /** Handoff {@code i} as the schemaless JSON a JsonConverter reads, keyed by its lead like the scoring output. */
-    static String handoffJson(String handoffId, int i) {
-        return "{\"handoffId\":\"" + handoffId + "\",\"leadId\":\"" + leadOf(i) + "\",\"stage\":\"SQL\","
+    static String handoffJson(String handoffId, String leadId, int i) {
+        return "{\"handoffId\":\"" + handoffId + "\",\"leadId\":\"" + leadId + "\",\"stage\":\"SQL\","
                 + "\"previousStage\":\"MQL\",\"at\":" + (1_772_360_000_000L + i * 1000L) + ",\"score\":" + scoreOf(i)
                 + ",\"engagement\":70.0,\"fit\":" + (scoreOf(i) - 70.0) + ",\"fitGrade\":\"A\",\"temperature\":\"HOT\","
                 + "\"activity\":\"ACTIVE\",\"ruleSet\":\"default@3\",\"reasons\":[{\"rule\":\"pricing-page\","
-                + "\"points\":30.0},{\"rule\":\"title-vp\",\"points\":15.0}],\"email\":\"" + leadOf(i)
+                + "\"points\":30.0},{\"rule\":\"title-vp\",\"points\":15.0}],\"email\":\"" + leadId
                 + "@example.com\",\"firstName\":\"Ada\",\"lastName\":\"Lovelace " + i + "\",\"company\":\"Acme\"}";
     }
 
-    static List<String> produceJson(String topic, int partitions, int n, java.util.function.IntPredicate include) {
+    static List<String> produceJson(String topic, int partitions, int n) {
+        return produceJson(topic, partitions, 0, n, CrmSinkConnectorIT::leadOf);
+    }
+
+    /** Handoffs {@code from} to {@code to - 1}; {@code lead} names the lead of each. */
+    static List<String> produceJson(String topic, int partitions, int from, int to, IntFunction<String> lead) {
         List<String> ids = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
-            for (int i = 0; i < n; i++) {
-                if (!include.test(i)) {
-                    continue;
-                }
+            for (int i = from; i < to; i++) {
                 String id = topic.hashCode() + "-h" + i;
+                String leadId = lead.apply(i);
                 ids.add(id);
                 // Keyed by lead: the handoffs of one lead share a partition, as the scoring app writes them.
-                producer.send(new ProducerRecord<>(topic, Math.floorMod(leadOf(i).hashCode(), partitions),
-                        leadOf(i).getBytes(StandardCharsets.UTF_8), handoffJson(id, i).getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(topic, Math.floorMod(leadId.hashCode(), partitions),
+                        leadId.getBytes(StandardCharsets.UTF_8),
+                        handoffJson(id, leadId, i).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }

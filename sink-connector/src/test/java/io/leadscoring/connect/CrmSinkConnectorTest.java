@@ -40,14 +40,20 @@ class CrmSinkConnectorTest {
     }
 
     @Test
-    void validateReportsBackoffBoundsAndUnsupportedTargets() {
+    void validateReportsBackoffBoundsAndTheTargetsRequiredSettings() {
         Map<String, String> props = webhook();
         props.put("crm.target", "hubspot");
         props.put("retry.backoff.ms", "5000");
         props.put("retry.backoff.max.ms", "1000");
         Config config = new CrmSinkConnector().validate(props);
         assertThat(errors(config, "retry.backoff.max.ms")).singleElement().asString().contains("retry.backoff.ms");
-        assertThat(errors(config, "crm.target")).singleElement().asString().contains("not yet supported");
+        assertThat(errors(config, "hubspot.token")).singleElement().asString().contains("required");
+        assertThat(errors(config, "crm.target")).isEmpty();
+        props.put("crm.target", "salesforce");
+        config = new CrmSinkConnector().validate(props);
+        assertThat(errors(config, "salesforce.login.url")).isNotEmpty();
+        assertThat(errors(config, "salesforce.client.id")).isNotEmpty();
+        assertThat(errors(config, "salesforce.client.secret")).isNotEmpty();
     }
 
     @Test

@@ -433,15 +433,13 @@ class CrmSinkTaskTest {
     }
 
     @Test
-    void unsupportedTargetsFailAtStart() {
-        CrmSinkTask real = new CrmSinkTask();
-        real.initialize(new FakeContext(false));
-        assertThatThrownBy(() -> real.start(Map.of("crm.target", "HUBSPOT")))
-                .isInstanceOf(ConnectException.class)
-                .hasMessageContaining("HUBSPOT")
-                .hasMessageContaining("not yet supported");
-        assertThatThrownBy(() -> real.start(Map.of("crm.target", "salesforce")))
-                .hasMessageContaining("SALESFORCE is not yet supported");
+    void everyTargetBuildsItsClient() {
+        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.hubspot())))
+                .isInstanceOf(HubSpotCrmClient.class);
+        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.salesforce())))
+                .isInstanceOf(SalesforceCrmClient.class);
+        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.webhook())))
+                .isInstanceOf(WebhookCrmClient.class);
     }
 
     @Test
