@@ -65,15 +65,19 @@ import org.slf4j.LoggerFactory;
  * delivered; each entry of {@code errors} names its inputs in {@code context.objectWriteTraceId} (also read:
  * {@code context.ids}/{@code context.id}/{@code id} as e-mails, and as a last resort e-mails quoted in the message,
  * case-insensitive since HubSpot lowercases e-mails) and fails them permanently with its category and message,
- * except rate-limit and authentication categories, which are transient. Inputs neither in {@code results} nor in
- * {@code errors} are transient ("no result"): HubSpot did not say what happened to them.</li>
- * <li>400 for the whole request (nothing was written): when the error names inputs (e.g. an e-mail in an
+ * except rate-limit and authentication categories and errors about our settings (below), which are transient.
+ * Inputs neither in {@code results} nor in {@code errors} are transient ("no result"): HubSpot did not say what
+ * happened to them.</li>
+ * <li>400 or 409 (CONFLICT) for the whole request (nothing was written): an error about our settings (a mapped
+ * property that does not exist, {@code PROPERTY_DOESNT_EXIST}, or is read-only, {@code READ_ONLY_VALUE}; a
+ * {@code hubspot.lifecycle.stage} that is not an option) is transient for every input and the rest of the batch is
+ * not sent: it would reject every record, so the task fails once retries run out instead of dead-lettering all.
+ * Otherwise, when the error names inputs (e.g. an e-mail in an
  * INVALID_EMAIL message) only those fail permanently and the others are sent again at once; duplicate ids that our
  * e-mail key told apart ({@code context.ids}) are sent again each on its own, in batch order. When the error names
  * no input, a request of several inputs is split in halves, each sent again (recursively), so
- * that one bad record does not send 99 good ones to the dead-letter queue; a single input's 400 is permanent.
- * A 400 that is not about records (a mapped property that does not exist in HubSpot) therefore ends as a
- * permanent failure of every record, after about twice as many requests as inputs.</li>
+ * that one bad record does not send 99 good ones to the dead-letter queue; a single input's 400 or 409 is
+ * permanent.</li>
  * <li>401/403 (token invalid or without the {@code crm.objects.contacts.write} scope), 3xx/404/405/407 (wrong
  * {@code hubspot.url}): transient, no record's fault ({@link HttpOutcomes}); the task fails once retries run out.</li>
  * <li>429: transient, waiting for {@code Retry-After} when sent; otherwise by the body's {@code policyName}:
@@ -87,7 +91,9 @@ import org.slf4j.LoggerFactory;
  * <p>Once a request has failed as a whole and transiently, the rest of the batch is not sent (transient "not sent",
  * same Retry-After): it would fail alike, and HubSpot wants error answers under 5% of an integration's requests.
  *
- * <p>The token is never logged nor put in an outcome: every reason is scrubbed of it.
+ * <p>The token (stripped of surrounding whitespace) is never logged nor put in an outcome: every reason is scrubbed of
+ * it. A request that cannot even be built or handed to the HTTP client is transient: that is never one record's
+ * fault.
  */
 public final class HubSpotCrmClient implements CrmClient {
 
@@ -109,6 +115,9 @@ public final class HubSpotCrmClient implements CrmClient {
     /** Something shaped like an e-mail inside an error message (the domain may be missing: "ada@" is invalid). */
     private static final String EMAIL_CHAR = "[^\\s\"'\\[\\]{}(),;<>\\\\]";
     private static final Pattern EMAIL_IN_TEXT = Pattern.compile(EMAIL_CHAR + "+@" + EMAIL_CHAR + "*");
+    /** HubSpot's text for a property missing in the account, also inside a JSON string (escaped quotes). */
+    private static final Pattern PROPERTY_DOES_NOT_EXIST =
+            Pattern.compile("Property \\\\?\"[^\"\\\\]+\\\\?\" does not exist");
 
     private final HttpClient http;
     private final URI upsertUri;
@@ -129,10 +138,19 @@ public final class HubSpotCrmClient implements CrmClient {
         this.http = Objects.requireNonNull(http, "http");
         String base = Objects.requireNonNull(baseUri, "baseUri").toString().replaceAll("/+$", "");
         this.upsertUri = URI.create(base + UPSERT_PATH);
-        this.token = Objects.requireNonNull(token, "token");
-        if (token.value() == null || token.value().isBlank()) {
+        Objects.requireNonNull(token, "token");
+        // A token read from a file often ends with a line break, which no HTTP header may carry: every request
+        // would fail to build. Surrounding whitespace is dropped; any other character a header cannot carry is a
+        // configuration error now (the message never shows the token).
+        String value = token.value() == null ? "" : token.value().strip();
+        if (value.isEmpty()) {
             throw new IllegalArgumentException("the HubSpot token is blank");
         }
+        if (!value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("the HubSpot token contains whitespace, control or non-ASCII "
+                    + "characters, which an Authorization header cannot carry: check " + CrmSinkConfig.HUBSPOT_TOKEN);
+        }
+        this.token = value.equals(token.value()) ? token : new Password(value);
         this.lifecycleStage = lifecycleStage == null || lifecycleStage.isBlank() ? null : lifecycleStage.trim();
         this.mapping = new LinkedHashMap<>(Objects.requireNonNull(mapping, "mapping"));
         mapping.keySet().stream().filter(f -> !HandoffFields.isField(f)).findFirst().ifPresent(f -> {
@@ -270,7 +288,11 @@ public final class HubSpotCrmClient implements CrmClient {
             Arrays.fill(out, o);
             return out;
         } catch (RuntimeException e) {
-            Arrays.fill(out, Outcome.permanentFailure(scrub("cannot send the request: " + e)));
+            // Building or handing over the request failed (e.g. a header value the JDK refuses): that is about the
+            // settings or the client, never one record, so no record may be dead-lettered for it.
+            delivery.requestFailure = new Outcome.Transient(scrub("cannot send the request: " + e + " (check "
+                    + CrmSinkConfig.HUBSPOT_URL + " and " + CrmSinkConfig.HUBSPOT_TOKEN + ")"), Optional.empty());
+            Arrays.fill(out, delivery.requestFailure);
             return out;
         }
         int status = response.statusCode();
@@ -278,8 +300,8 @@ public final class HubSpotCrmClient implements CrmClient {
         if (status >= 200 && status < 300) {
             return multiStatus(inputs, status, body);
         }
-        if (status == 400) {
-            return badRequest(inputs, body, response.body(), delivery);
+        if (status == 400 || status == 409) {
+            return refused(inputs, status, body, response.body(), delivery);
         }
         Outcome o = failure(response, body);
         if (o instanceof Outcome.Transient t) {
@@ -358,10 +380,20 @@ public final class HubSpotCrmClient implements CrmClient {
         return out;
     }
 
-    /** 400: nothing was written. Fail the named inputs, else split to find the bad one. */
-    private Outcome[] badRequest(List<Input> inputs, JsonNode body, String rawBody, Delivery delivery) {
+    /**
+     * 400 or 409 (CONFLICT) for the whole request: nothing was written. When the error says our settings are wrong
+     * (a mapped property that does not exist), every input is transient and the rest of the batch is not sent; else
+     * the named inputs fail, or the request is split to find the bad one.
+     */
+    private Outcome[] refused(List<Input> inputs, int status, JsonNode body, String rawBody, Delivery delivery) {
         Outcome[] out = new Outcome[inputs.size()];
-        String reason = body != null ? "HTTP 400: " + summary(body) : "HTTP 400" + snippet(rawBody);
+        String reason = body != null ? "HTTP " + status + ": " + summary(body) : "HTTP " + status + snippet(rawBody);
+        String settings = body == null ? null : settingsProblem(body);
+        if (settings != null) {
+            delivery.requestFailure = new Outcome.Transient(scrub(reason + settings), Optional.empty());
+            Arrays.fill(out, delivery.requestFailure);
+            return out;
+        }
         Set<Integer> named = body == null ? Set.of() : named(body, inputs);
         if (!named.isEmpty() && inputs.size() > 1 && body.path("message").asText("").startsWith("Duplicate IDs")) {
             // HubSpot found two inputs for one contact that our e-mail key told apart: send those one by one.
@@ -473,13 +505,60 @@ public final class HubSpotCrmClient implements CrmClient {
         }
     }
 
-    /** A per-input error of a 207: permanent (validation, conflict...) unless it is about limits or credentials. */
+    /**
+     * A per-input error of a 207: permanent (validation, conflict...) unless it is about limits, credentials or our
+     * settings.
+     */
     private Outcome recordError(JsonNode error) {
         String category = error.path("category").asText("");
-        String reason = scrub("HubSpot " + summary(error));
+        String reason = "HubSpot " + summary(error);
+        String settings = settingsProblem(error);
+        if (settings != null) {
+            return Outcome.transientFailure(scrub(reason + settings), null);
+        }
         return TRANSIENT_CATEGORIES.contains(category.toUpperCase(Locale.ROOT))
-                ? Outcome.transientFailure(reason, null)
-                : Outcome.permanentFailure(reason);
+                ? Outcome.transientFailure(scrub(reason), null)
+                : Outcome.permanentFailure(scrub(reason));
+    }
+
+    /**
+     * A hint naming the setting when a validation error is about the connector's settings rather than the record:
+     * a mapped property that does not exist ({@code PROPERTY_DOESNT_EXIST}) or cannot be written
+     * ({@code READ_ONLY_VALUE}), or a {@code hubspot.lifecycle.stage} that is not an option of lifecyclestage. Every
+     * record would fail alike: they must be retried (and the task fail) instead of all being dead-lettered.
+     */
+    private String settingsProblem(JsonNode error) {
+        String message = error.path("message").asText("");
+        List<JsonNode> problems = new ArrayList<>();
+        int list = message.indexOf('[');
+        if (list >= 0) { // "Property values were not valid: [{"isValid":false,"error":"...","name":"..."}]"
+            try {
+                JsonNode parsed = json.readTree(message.substring(list));
+                if (parsed != null && parsed.isArray()) {
+                    parsed.forEach(problems::add);
+                }
+            } catch (JsonProcessingException e) {
+                // not a list of property errors
+            }
+        }
+        error.path("errors").forEach(problems::add);
+        for (JsonNode p : problems) {
+            String code = p.path("error").asText(p.path("code").asText(""));
+            String name = p.path("name").asText("");
+            if (code.equals("INVALID_OPTION") && name.equalsIgnoreCase("lifecyclestage") && lifecycleStage != null) {
+                return " (check " + CrmSinkConfig.HUBSPOT_LIFECYCLE_STAGE + ": it must be the internal value of a "
+                        + "lifecycle stage of the account)";
+            }
+        }
+        String text = error.toString();
+        if (text.contains("PROPERTY_DOESNT_EXIST") || PROPERTY_DOES_NOT_EXIST.matcher(message).find()) {
+            return " (check " + CrmSinkConfig.HUBSPOT_PROPERTY_MAPPING + ": every mapped property must exist in "
+                    + "HubSpot)";
+        }
+        if (text.contains("READ_ONLY_VALUE")) {
+            return " (check " + CrmSinkConfig.HUBSPOT_PROPERTY_MAPPING + ": a mapped property is read-only)";
+        }
+        return null;
     }
 
     /** The inputs an error names: by trace id, by e-mail in its context or id, else by e-mails in its message. */

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Outcomes</b>: 200/201/204 delivered (201 created; 200 since API v46.0, 204 before, updated). 300 (the
  * external id matches several Leads) and 400 (REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, validation rules...)
- * are permanent, except the 400 codes that say the configuration is wrong ({@link #CONFIGURATION_ERROR_CODES}):
- * they would reject every handoff, so they are transient and finally fail the task instead of dead-lettering all.
+ * are permanent, except when any error of a 400 says the configuration is wrong ({@link #CONFIGURATION_ERROR_CODES},
+ * or a {@code salesforce.lead.status} that is not in the restricted Status picklist): they would reject every
+ * handoff, so they are transient and finally fail the task instead of dead-lettering all; and UNABLE_TO_LOCK_ROW
+ * (another transaction holds the record), which passes, so it is transient too. A lead id of {@code .} or
+ * {@code ..} fails permanently without a request: as a path segment it would change the URL.
  * 401 after the refresh, 403 (REQUEST_LIMIT_EXCEEDED: the org's daily API limit; or missing permissions), 404 and
  * 3xx are transient; 408, 429 and 5xx are transient honouring Retry-After ({@link HttpOutcomes}). Token endpoint
  * errors are transient too. The client secret and the access token never appear in outcomes, logs or toString.
@@ -68,6 +72,10 @@ public final class SalesforceCrmClient implements CrmClient {
     /** 400 error codes caused by the connector's settings (field mapping, permissions), not by one record. */
     static final Set<String> CONFIGURATION_ERROR_CODES =
             Set.of("INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE", "INVALID_TYPE");
+    /** 400 error codes of a passing condition: another transaction holds a lock on the Lead (or a related record). */
+    static final Set<String> TRANSIENT_ERROR_CODES = Set.of("UNABLE_TO_LOCK_ROW");
+    /** The 400 error code of a value that is not in a restricted picklist, e.g. {@code salesforce.lead.status}. */
+    static final String RESTRICTED_PICKLIST = "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST";
 
     private final HttpClient http;
     private final URI tokenUrl;
@@ -299,13 +307,19 @@ public final class SalesforceCrmClient implements CrmClient {
         } catch (JsonProcessingException | RuntimeException e) {
             return CompletableFuture.completedFuture(Outcome.permanentFailure("cannot build request: " + e));
         }
+        if (h.leadId().equals(".") || h.leadId().equals("..")) {
+            // A dot segment would change the URL path (clients, proxies and servers resolve it), not name a Lead.
+            return CompletableFuture.completedFuture(Outcome.permanentFailure("lead id '" + h.leadId()
+                    + "' cannot be an external id in the upsert URL (it is a relative path segment)"));
+        }
+        // Reasons are scrubbed of the token the request carried too: another request may have replaced it meanwhile.
         return token()
                 .thenCompose(t -> upsert(t, h, body).thenCompose(response -> {
                     if (response.statusCode() != 401) {
-                        return CompletableFuture.completedFuture(classify(response, h, false));
+                        return CompletableFuture.completedFuture(hide(classify(response, h, false), t));
                     }
-                    return refresh(t).thenCompose(fresh -> upsert(fresh, h, body))
-                            .thenApply(retried -> classify(retried, h, true));
+                    return refresh(t).thenCompose(fresh -> upsert(fresh, h, body)
+                            .thenApply(retried -> hide(classify(retried, h, true), fresh)));
                 }))
                 .handle((outcome, failure) -> failure == null ? outcome : failureOutcome(failure));
     }
@@ -359,11 +373,21 @@ public final class SalesforceCrmClient implements CrmClient {
             o = Outcome.permanentFailure("HTTP 300: " + externalIdField + "=" + h.leadId()
                     + " matches several Leads (duplicate external ids): " + abbreviate(body));
         } else if (status == 400) {
+            // Any of the errors decides: one about the settings would reject every handoff whatever the others say.
             String error = errors(body);
-            o = CONFIGURATION_ERROR_CODES.contains(firstErrorCode(body))
-                    ? Outcome.transientFailure("HTTP 400 " + error + " (check " + CrmSinkConfig.SALESFORCE_FIELD_MAPPING
-                            + ": every Lead field must exist and be editable by the run-as user)", null)
-                    : Outcome.permanentFailure("HTTP 400 " + error);
+            List<JsonNode> errors = errorList(body);
+            if (errors.stream().anyMatch(e -> CONFIGURATION_ERROR_CODES.contains(e.path("errorCode").asText()))) {
+                o = Outcome.transientFailure("HTTP 400 " + error + " (check " + CrmSinkConfig.SALESFORCE_FIELD_MAPPING
+                        + ": every Lead field must exist and be editable by the run-as user)", null);
+            } else if (leadStatus != null && errors.stream().anyMatch(SalesforceCrmClient::isStatusPicklistError)) {
+                o = Outcome.transientFailure("HTTP 400 " + error + " (check " + CrmSinkConfig.SALESFORCE_LEAD_STATUS
+                        + ": it must be a value of the org's Lead Status picklist)", null);
+            } else if (errors.stream().anyMatch(e -> TRANSIENT_ERROR_CODES.contains(e.path("errorCode").asText()))) {
+                o = Outcome.transientFailure("HTTP 400 " + error + " (the Lead or a related record is locked by "
+                        + "another transaction)", null);
+            } else {
+                o = Outcome.permanentFailure("HTTP 400 " + error);
+            }
         } else if (status == 401) {
             o = Outcome.transientFailure("HTTP 401 " + errors(body) + (afterRefresh
                     ? " even with a new access token (check the connected app's OAuth policies and run-as user)"
@@ -409,6 +433,34 @@ public final class SalesforceCrmClient implements CrmClient {
         return abbreviate(body);
     }
 
+    /** Salesforce's error objects ({@code [{message, errorCode, fields}]}); empty when the body is not that. */
+    private static List<JsonNode> errorList(String body) {
+        try {
+            JsonNode json = body == null || body.isBlank() ? null : MAPPER.readTree(body);
+            if (json == null || !json.isArray()) {
+                return List.of();
+            }
+            List<JsonNode> out = new ArrayList<>();
+            json.forEach(out::add);
+            return out;
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
+
+    /** A restricted-picklist error about Lead.Status: the value of {@code salesforce.lead.status}, not the record's. */
+    private static boolean isStatusPicklistError(JsonNode error) {
+        if (!RESTRICTED_PICKLIST.equals(error.path("errorCode").asText())) {
+            return false;
+        }
+        for (JsonNode field : error.path("fields")) {
+            if (field.asText().equalsIgnoreCase("Status")) {
+                return true;
+            }
+        }
+        return error.path("message").asText("").startsWith("Lead Status:");
+    }
+
     private static String firstErrorCode(String body) {
         try {
             JsonNode json = body == null ? null : MAPPER.readTree(body);
@@ -427,6 +479,18 @@ public final class SalesforceCrmClient implements CrmClient {
         }
         if (o instanceof Outcome.Permanent p) {
             return Outcome.permanentFailure(redact(p.reason()));
+        }
+        return o;
+    }
+
+    /** Also hides {@code used}, the token the request carried: another request may have replaced it meanwhile. */
+    private Outcome hide(Outcome o, Token used) {
+        String accessToken = used.accessToken();
+        if (o instanceof Outcome.Transient t && t.reason().contains(accessToken)) {
+            return Outcome.transientFailure(t.reason().replace(accessToken, "[hidden]"), t.retryAfter().orElse(null));
+        }
+        if (o instanceof Outcome.Permanent p && p.reason().contains(accessToken)) {
+            return Outcome.permanentFailure(p.reason().replace(accessToken, "[hidden]"));
         }
         return o;
     }

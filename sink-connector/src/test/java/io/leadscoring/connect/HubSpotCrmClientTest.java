@@ -1,11 +1,17 @@
 package io.leadscoring.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadscoring.connect.fake.FakeHubSpot;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +20,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -319,14 +332,203 @@ class HubSpotCrmClientTest {
     @Test
     void aSingleInputBadRequestIsPermanent() {
         hubspot.multiStatus(false);
-        hubspot.rejectEmail("bad@example.com", "VALIDATION_ERROR", "Property \"lead_score\" does not exist");
+        hubspot.rejectEmail("bad@example.com", "VALIDATION_ERROR", "lead_score was not a valid number");
 
         DeliveryResult result = client().deliver(List.of(handoff("h-1", "bad@example.com")));
 
         assertThat(hubspot.requests()).isEqualTo(1);
-        assertThat(reason(outcome(result, "h-1"))).startsWith("HTTP 400: VALIDATION_ERROR: Property \"lead_score\" "
-                + "does not exist (correlationId ");
+        assertThat(reason(outcome(result, "h-1"))).startsWith("HTTP 400: VALIDATION_ERROR: lead_score was not a valid "
+                + "number (correlationId ");
         assertThat(outcome(result, "h-1").kind()).isEqualTo(Outcome.Kind.PERMANENT);
+    }
+
+    static List<Handoff> numbered(int n) {
+        List<Handoff> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(handoff("h-" + i, "lead" + i + "@example.com"));
+        }
+        return batch;
+    }
+
+    @Test
+    void aMappedPropertyMissingInHubSpotIsTransientAndStopsTheBatchInsteadOfDeadLetteringEveryRecord() {
+        // HubSpot's answer when a property of hubspot.property.mapping does not exist in the account: it is about
+        // every record, so none may be dead-lettered (nor the batch split record by record to find "the bad one").
+        hubspot.answerNext(400, "{\"status\":\"error\",\"message\":\"Property values were not valid: "
+                + "[{\\\"isValid\\\":false,\\\"message\\\":\\\"Property \\\\\\\"lead_scor\\\\\\\" does not exist\\\","
+                + "\\\"error\\\":\\\"PROPERTY_DOESNT_EXIST\\\",\\\"name\\\":\\\"lead_scor\\\"}]\","
+                + "\"correlationId\":\"c-1\",\"category\":\"VALIDATION_ERROR\"}");
+
+        DeliveryResult result = client().deliver(numbered(150));
+
+        assertThat(hubspot.requests()).isEqualTo(1);
+        assertThat(result.outcomes()).hasSize(150).allSatisfy(o -> {
+            assertThat(o.outcome().kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+            assertThat(reason(o.outcome())).contains("PROPERTY_DOESNT_EXIST").contains("hubspot.property.mapping");
+        });
+        assertThat(hubspot.contacts()).isEmpty();
+    }
+
+    @Test
+    void aMappedPropertyMissingInAMultiStatusAnswerIsTransientToo() {
+        hubspot.rejectEmail("b@example.com", "VALIDATION_ERROR", "Property \"lead_scor\" does not exist");
+
+        DeliveryResult result = client().deliver(List.of(handoff("h-1", "a@example.com"),
+                handoff("h-2", "b@example.com")));
+
+        assertThat(hubspot.received().get(0).status()).isEqualTo(207);
+        assertThat(outcome(result, "h-1").kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        assertThat(outcome(result, "h-2").kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+        assertThat(reason(outcome(result, "h-2"))).contains("does not exist").contains("hubspot.property.mapping");
+    }
+
+    @Test
+    void anUnknownLifecycleStageIsTransientNamingTheSetting() {
+        hubspot.answerNext(400, "{\"status\":\"error\",\"message\":\"Property values were not valid: "
+                + "[{\\\"isValid\\\":false,\\\"message\\\":\\\"sql was not one of the allowed options\\\","
+                + "\\\"error\\\":\\\"INVALID_OPTION\\\",\\\"name\\\":\\\"lifecyclestage\\\"}]\","
+                + "\"category\":\"VALIDATION_ERROR\"}");
+
+        DeliveryResult result = client(TOKEN, "sql", Duration.ofSeconds(5)).deliver(numbered(3));
+
+        assertThat(hubspot.requests()).isEqualTo(1);
+        assertThat(result.outcomes()).allSatisfy(o -> {
+            assertThat(o.outcome().kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+            assertThat(reason(o.outcome())).contains("INVALID_OPTION").contains("hubspot.lifecycle.stage");
+        });
+    }
+
+    @Test
+    void aConflictRefusingTheWholeRequestIsSplitLikeABadRequest() throws Exception {
+        String conflict = "{\"status\":\"error\",\"message\":\"Contact already exists. Existing ID: 51\","
+                + "\"category\":\"CONFLICT\"}";
+        hubspot.answerNext(409, conflict); // [0, 1, 2, 3]
+        hubspot.answerNext(200, "{\"status\":\"COMPLETE\",\"results\":[]}"); // [0, 1]
+        hubspot.answerNext(409, conflict); // [2, 3]
+        hubspot.answerNext(409, conflict); // [2]; then [3] is written
+
+        DeliveryResult result = client().deliver(numbered(4));
+
+        assertThat(outcome(result, "h-0").kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        assertThat(outcome(result, "h-1").kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        assertThat(outcome(result, "h-2")).isEqualTo(Outcome.permanentFailure(
+                "HTTP 409: CONFLICT: Contact already exists. Existing ID: 51"));
+        assertThat(outcome(result, "h-3").kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        List<Integer> sizes = new ArrayList<>();
+        for (FakeHubSpot.RecordedRequest r : hubspot.received()) {
+            sizes.add(body(r).get("inputs").size());
+        }
+        assertThat(sizes).containsExactly(4, 2, 2, 1, 1);
+        assertThat(hubspot.contacts()).containsOnlyKeys("lead3@example.com");
+    }
+
+    @Test
+    void aTokenReadWithATrailingLineBreakIsStripped() {
+        DeliveryResult result = client(TOKEN + "\n", "salesqualifiedlead", Duration.ofSeconds(5))
+                .deliver(List.of(handoff("h-1", "a@example.com")));
+
+        assertThat(result.allDelivered()).as(reason(result.outcomes().get(0).outcome())).isTrue();
+        assertThat(hubspot.received().get(0).header("Authorization")).isEqualTo("Bearer " + TOKEN);
+    }
+
+    @Test
+    void aTokenNoHeaderCanCarryIsRefusedAtOnceWithoutShowingIt() {
+        assertThatThrownBy(() -> client("pat-na1 s3cret-part", "salesqualifiedlead", Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hubspot.token")
+                .hasMessageNotContaining("s3cret-part");
+    }
+
+    @Test
+    void aRequestTheHttpClientRefusesIsTransientAndNeverDeadLettersTheRecords() {
+        AtomicInteger attempts = new AtomicInteger();
+        HttpClient refusing = new RefusingHttpClient(() -> {
+            attempts.incrementAndGet();
+            // as the JDK words it for a header value it refuses, quoting the value
+            return new IllegalArgumentException("invalid header value: \"Bearer " + TOKEN + "\"");
+        });
+        HubSpotCrmClient c = new HubSpotCrmClient(refusing, hubspot.baseUrl(), new Password(TOKEN),
+                "salesqualifiedlead", DEFAULT_MAPPING, Duration.ofSeconds(5), Clock.systemUTC());
+
+        DeliveryResult result = c.deliver(numbered(150));
+
+        assertThat(attempts.get()).as("the rest of the batch is not sent").isEqualTo(1);
+        assertThat(result.outcomes()).hasSize(150).allSatisfy(o -> {
+            assertThat(o.outcome().kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+            assertThat(reason(o.outcome())).contains("cannot send the request").contains("hubspot.token");
+        });
+        assertNoToken(result, TOKEN);
+    }
+
+    /** An HttpClient whose sendAsync throws (as the JDK's does for a request it cannot send). */
+    static final class RefusingHttpClient extends HttpClient {
+        private final Supplier<RuntimeException> failure;
+
+        RefusingHttpClient(Supplier<RuntimeException> failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public Optional<CookieHandler> cookieHandler() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Duration> connectTimeout() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Redirect followRedirects() {
+            return Redirect.NEVER;
+        }
+
+        @Override
+        public Optional<ProxySelector> proxy() {
+            return Optional.empty();
+        }
+
+        @Override
+        public SSLContext sslContext() {
+            return null;
+        }
+
+        @Override
+        public SSLParameters sslParameters() {
+            return null;
+        }
+
+        @Override
+        public Optional<Authenticator> authenticator() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Version version() {
+            return Version.HTTP_1_1;
+        }
+
+        @Override
+        public Optional<Executor> executor() {
+            return Optional.empty();
+        }
+
+        @Override
+        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+            throw failure.get();
+        }
+
+        @Override
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+                HttpResponse.BodyHandler<T> handler) {
+            throw failure.get();
+        }
+
+        @Override
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+                HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+            throw failure.get();
+        }
     }
 
     @Test

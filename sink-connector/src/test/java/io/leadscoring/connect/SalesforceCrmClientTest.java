@@ -8,10 +8,18 @@ import io.leadscoring.connect.fake.FakeSalesforce;
 import io.leadscoring.connect.fake.SalesforceLead;
 import io.leadscoring.connect.fake.SalesforceRequest;
 import io.leadscoring.connect.fake.SalesforceWrite;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +29,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSession;
 import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -321,6 +333,165 @@ class SalesforceCrmClientTest {
         assertThat(reasons(misconfigured).get(0)).contains("INVALID_FIELD")
                 .contains("No such column 'Lead_Score__c' on sobject of type Lead")
                 .contains("salesforce.field.mapping");
+    }
+
+    @Test
+    void aLockedRowIsTransientAndTheRetrySucceeds() {
+        SalesforceCrmClient client = client();
+        org.failNext(1, 400, "UNABLE_TO_LOCK_ROW",
+                "unable to obtain exclusive access to this record or 1 records: 00Q5g00000AbCdE");
+
+        DeliveryResult locked = client.deliver(List.of(handoff("h-1", "lead-1", 50)));
+        assertThat(locked.outcomes().get(0).outcome().kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+        assertThat(reasons(locked).get(0)).contains("UNABLE_TO_LOCK_ROW").contains("locked");
+
+        assertThat(client.deliver(List.of(handoff("h-1", "lead-1", 50))).allDelivered()).isTrue();
+    }
+
+    @Test
+    void aConfigurationErrorAnywhereInTheListIsTransientAsIsAStatusOutsideTheRestrictedPicklist() {
+        SalesforceCrmClient client = client(new Password(org.clientSecret()), "v62.0", "Sales Qualified",
+                Duration.ofSeconds(5), 8);
+        Handoff h = handoff("h-1", "lead-1", 50);
+
+        Outcome secondIsConfig = client.classify(answer(400, "[{\"message\":\"Required fields are missing: "
+                + "[Company]\",\"errorCode\":\"REQUIRED_FIELD_MISSING\",\"fields\":[\"Company\"]},"
+                + "{\"message\":\"No such column 'Lead_Score__c' on sobject of type Lead\","
+                + "\"errorCode\":\"INVALID_FIELD\"}]"), h, false);
+        assertThat(secondIsConfig.kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+        assertThat(((Outcome.Transient) secondIsConfig).reason()).contains("salesforce.field.mapping");
+
+        Outcome status = client.classify(answer(400, "[{\"message\":\"Lead Status: bad value for restricted "
+                + "picklist field: Sales Qualified\",\"errorCode\":\"INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST\","
+                + "\"fields\":[\"Status\"]}]"), h, false);
+        assertThat(status.kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+        assertThat(((Outcome.Transient) status).reason()).contains("salesforce.lead.status");
+
+        // the same error about a field the record fills is the record's: permanent
+        Outcome grade = client.classify(answer(400, "[{\"message\":\"Lead Fit Grade: bad value for restricted "
+                + "picklist field: E\",\"errorCode\":\"INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST\","
+                + "\"fields\":[\"Lead_Fit_Grade__c\"]}]"), h, false);
+        assertThat(grade.kind()).isEqualTo(Outcome.Kind.PERMANENT);
+    }
+
+    @Test
+    void aDotSegmentLeadIdFailsPermanentlyWithoutARequest() {
+        DeliveryResult result = client().deliver(List.of(handoff("h-1", "..", 50), handoff("h-2", ".", 50),
+                handoff("h-3", "lead.3", 50)));
+
+        assertThat(result.outcomes().get(0).outcome().kind()).isEqualTo(Outcome.Kind.PERMANENT);
+        assertThat(result.outcomes().get(1).outcome().kind()).isEqualTo(Outcome.Kind.PERMANENT);
+        assertThat(reasons(result).get(0)).contains("lead id '..'");
+        assertThat(result.outcomes().get(2).outcome().kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        assertThat(org.apiRequests()).extracting(SalesforceRequest::path)
+                .containsExactly("/services/data/v62.0/sobjects/Lead/Lead_Scoring_Id__c/lead.3");
+    }
+
+    @Test
+    void theTokenARequestCarriedIsHiddenEvenAfterAnotherRequestReplacedIt() throws Exception {
+        // lead-b is refused with the first token, so the client fetches a second one; lead-a's answer, echoing the
+        // first token (as a proxy's error page may), arrives only afterwards: that token is no longer current.
+        AtomicInteger tokens = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        server.setExecutor(executor);
+        String instance = "http://127.0.0.1:" + server.getAddress().getPort();
+        server.createContext("/services/oauth2/token", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            respond(exchange, 200, "{\"access_token\":\"00Dtoken-" + tokens.incrementAndGet()
+                    + "-abcdefghijklmnop\",\"instance_url\":\"" + instance + "\"}");
+        });
+        server.createContext("/services/data/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (exchange.getRequestURI().getPath().endsWith("/lead-a")) {
+                sleep(600);
+                respond(exchange, 403, "<html>Forbidden: Authorization: " + auth + "</html>");
+            } else if (auth.contains("00Dtoken-1-")) {
+                respond(exchange, 401, "[{\"message\":\"Session expired or invalid\","
+                        + "\"errorCode\":\"INVALID_SESSION_ID\"}]");
+            } else {
+                respond(exchange, 201, "{\"id\":\"00Q000000000001\",\"success\":true,\"errors\":[],"
+                        + "\"created\":true}");
+            }
+        });
+        server.start();
+        try (SalesforceCrmClient client = new SalesforceCrmClient(HttpClient.newHttpClient(), URI.create(instance),
+                "client-id", new Password("s3cret"), "v62.0", FakeSalesforce.DEFAULT_EXTERNAL_ID_FIELD, MAPPING, null,
+                Duration.ofSeconds(5), 2, Clock.systemUTC())) {
+            DeliveryResult result = client.deliver(List.of(handoff("h-a", "lead-a", 50), handoff("h-b", "lead-b", 50)));
+
+            assertThat(tokens.get()).isEqualTo(2);
+            assertThat(result.outcomes().get(1).outcome().kind()).isEqualTo(Outcome.Kind.DELIVERED);
+            assertThat(result.outcomes().get(0).outcome().kind()).isEqualTo(Outcome.Kind.TRANSIENT);
+            assertThat(reasons(result).get(0)).contains("HTTP 403").contains("Bearer [hidden]")
+                    .doesNotContain("00Dtoken-");
+        } finally {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", body.startsWith("<") ? "text/html" : "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A Salesforce answer for {@link SalesforceCrmClient#classify}. */
+    static HttpResponse<String> answer(int status, String body) {
+        return new HttpResponse<>() {
+            @Override
+            public int statusCode() {
+                return status;
+            }
+
+            @Override
+            public HttpRequest request() {
+                return HttpRequest.newBuilder(URI.create("https://acme.my.salesforce.com/")).build();
+            }
+
+            @Override
+            public Optional<HttpResponse<String>> previousResponse() {
+                return Optional.empty();
+            }
+
+            @Override
+            public HttpHeaders headers() {
+                return HttpHeaders.of(Map.of("Content-Type", List.of("application/json")), (k, v) -> true);
+            }
+
+            @Override
+            public String body() {
+                return body;
+            }
+
+            @Override
+            public Optional<SSLSession> sslSession() {
+                return Optional.empty();
+            }
+
+            @Override
+            public URI uri() {
+                return URI.create("https://acme.my.salesforce.com/");
+            }
+
+            @Override
+            public HttpClient.Version version() {
+                return HttpClient.Version.HTTP_1_1;
+            }
+        };
     }
 
     @Test

@@ -28,6 +28,7 @@ import io.leadscoring.serde.KafkaAvroDeserializer;
 import io.leadscoring.serde.KafkaAvroDeserializerConfig;
 import io.leadscoring.serde.KafkaAvroSerializer;
 import io.leadscoring.serde.KafkaAvroSerializerConfig;
+import io.leadscoring.serde.registry.RestClientException;
 import io.leadscoring.serde.registry.SchemaRegistryClient;
 import io.leadscoring.serde.registry.SchemaRegistryClientConfig;
 import io.leadscoring.serde.registry.SchemaRegistryClients;
@@ -45,7 +46,13 @@ import io.leadscoring.serde.registry.SchemaRegistryUnavailableException;
  * <p>Errors are reported the way Connect's error handling expects: bytes that cannot be read or data that cannot be
  * written raise a {@link DataException} naming the topic and the reason (so {@code errors.tolerance=all} sends the
  * record to the dead letter queue); a registry that cannot be reached raises a {@link RetriableException}, which
- * Connect retries for up to {@code errors.retry.timeout}. Null or empty bytes are a tombstone
+ * Connect retries for up to {@code errors.retry.timeout}. So does a registry answer that blames the converter's
+ * settings rather than the record (see {@link #isSettingsError}): 401/403/407 (wrong {@code basic.auth.*} or missing
+ * permissions), a 404 without a registry error code or a body that is not the registry's (wrong
+ * {@code schema.registry.url}), a 5xx the client did not retry. Note that once {@code errors.retry.timeout} (default
+ * 0) has passed, Connect treats a retriable failure like any other: with {@code errors.tolerance=all} the record still
+ * goes to the dead letter queue, so set {@code errors.retry.timeout} (e.g. -1: until the settings are fixed) to keep
+ * a credential problem from dead-lettering every record. Null or empty bytes are a tombstone
  * ({@link SchemaAndValue#NULL}); a null value is written as null bytes.
  *
  * <p>Unlike Confluent's converter, schemaless values (null schema) are rejected, and a top-level value that is not a
@@ -136,6 +143,10 @@ public class AvroConverter implements Converter {
         } catch (InterruptException e) {
             throw e;
         } catch (KafkaException e) {
+            RestClientException settings = settingsError(e);
+            if (settings != null) {
+                throw refused(settings, "reading the " + part() + " of a record from topic '" + topic + "'", e);
+            }
             throw new DataException("Cannot convert the " + part() + " of a record from topic '" + topic
                     + "' to Connect data: " + e.getMessage(), e);
         }
@@ -181,6 +192,10 @@ public class AvroConverter implements Converter {
         } catch (InterruptException e) {
             throw e;
         } catch (KafkaException e) {
+            RestClientException settings = settingsError(e);
+            if (settings != null) {
+                throw refused(settings, "writing the " + part() + " of a record for topic '" + topic + "'", e);
+            }
             throw new DataException("Cannot serialize the " + part() + " of a record for topic '" + topic
                     + "' as Avro: " + e.getMessage(), e);
         }
@@ -258,6 +273,40 @@ public class AvroConverter implements Converter {
         if (avroData == null) {
             throw new IllegalStateException("AvroConverter is not configured: call configure() first");
         }
+    }
+
+    /** The registry error answer behind {@code e} (the serializer wraps it), when it blames the settings. */
+    private static RestClientException settingsError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RestClientException rest) {
+                return isSettingsError(rest) ? rest : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True for registry answers that say the converter's settings are wrong, not the record: 401/403/407
+     * (credentials, permissions, proxy authentication), a 404 without one of the registry's 404xx error codes (a URL
+     * that is not a registry, or a wrong path), a 5xx or one of the registry's 5xxxx error codes (a server error the
+     * client did not retry, or an answer that is not the registry's, e.g. a proxy's or a login page). Record
+     * problems keep their own codes (40401 subject, 40403 schema not found, 409 incompatible, 422xx invalid) and stay
+     * {@link DataException}s.
+     */
+    static boolean isSettingsError(RestClientException e) {
+        int status = e.status();
+        int code = e.errorCode();
+        return status == 401 || status == 403 || status == 407
+                || (status == 404 && code == 404)
+                || status >= 500
+                || (code >= 50000 && code < 60000);
+    }
+
+    private static RetriableException refused(RestClientException rest, String what, KafkaException e) {
+        return new RetriableException("Schema registry refused a request while " + what + " (HTTP " + rest.status()
+                + "): " + rest.getMessage() + ". The record is not at fault: check "
+                + SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG + " and the basic.auth.* "
+                + "settings of the converter, and the registry user's permissions", e);
     }
 
     private String part() {

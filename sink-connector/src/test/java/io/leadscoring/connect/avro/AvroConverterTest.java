@@ -325,6 +325,82 @@ class AvroConverterTest {
     }
 
     @Test
+    void aRegistryRefusingTheSettingsIsRetriableNotTheRecordsFault() throws IOException {
+        // Wrong credentials (401), missing permissions (403) or a URL that is no registry (404 without a registry
+        // error code, an answer that is not JSON): every record would fail alike, so none may be dead-lettered as bad.
+        AtomicReference<Integer> status = new AtomicReference<>(401);
+        AtomicReference<String> answer = new AtomicReference<>(
+                "{\"error_code\":40101,\"message\":\"Unauthorized\"}");
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] body = answer.get().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status.get(), body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            AvroConverter converter = new AvroConverter();
+            closeables.add(converter);
+            Map<String, Object> config = new HashMap<>();
+            config.put("schema.registry.url", "http://127.0.0.1:" + server.getAddress().getPort());
+            config.put("basic.auth.credentials.source", "USER_INFO");
+            config.put("basic.auth.user.info", "connect:wr0ng-pa55");
+            converter.configure(config, false);
+            byte[] bytes = serialize(stageChange(), false);
+            SchemaAndValue converted = converter(false).toConnectData(TOPIC, bytes);
+
+            assertThatThrownBy(() -> converter.toConnectData(TOPIC, bytes))
+                    .isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("'" + TOPIC + "'")
+                    .hasMessageContaining("HTTP 401")
+                    .hasMessageContaining("schema.registry.url")
+                    .hasMessageNotContaining("wr0ng-pa55");
+            assertThatThrownBy(() -> converter.fromConnectData(TOPIC, converted.schema(), converted.value()))
+                    .isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("'" + TOPIC + "'")
+                    .hasMessageContaining("HTTP 401");
+
+            status.set(403);
+            answer.set("{\"error_code\":40301,\"message\":\"User is denied operation Read on Subject\"}");
+            assertThatThrownBy(() -> converter.toConnectData(TOPIC, bytes))
+                    .isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("HTTP 403");
+
+            status.set(404);
+            answer.set("<html>Not Found</html>");
+            assertThatThrownBy(() -> converter.toConnectData(TOPIC, bytes))
+                    .isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("HTTP 404");
+
+            status.set(200);
+            answer.set("<html>Please sign in</html>");
+            assertThatThrownBy(() -> converter.toConnectData(TOPIC, bytes))
+                    .isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("not JSON");
+
+            // The registry's own "not found" still blames the record's bytes (its schema id): a DataException.
+            status.set(404);
+            answer.set("{\"error_code\":40403,\"message\":\"Schema not found\"}");
+            assertThatThrownBy(() -> converter.toConnectData(TOPIC, bytes))
+                    .isExactlyInstanceOf(DataException.class)
+                    .hasMessageContaining("UNKNOWN_SCHEMA_ID");
+            // ... and an unregistered subject with auto.register.schemas=false blames the record's schema.
+            AvroConverter lookupOnly = new AvroConverter();
+            closeables.add(lookupOnly);
+            Map<String, Object> lookupConfig = new HashMap<>(config);
+            lookupConfig.put("auto.register.schemas", false);
+            lookupOnly.configure(lookupConfig, false);
+            answer.set("{\"error_code\":40401,\"message\":\"Subject not found\"}");
+            assertThatThrownBy(() -> lookupOnly.fromConnectData(TOPIC, converted.schema(), converted.value()))
+                    .isExactlyInstanceOf(DataException.class);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void basicAuthSettingsReachTheRegistry() throws IOException {
         AtomicReference<String> authorization = new AtomicReference<>();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
