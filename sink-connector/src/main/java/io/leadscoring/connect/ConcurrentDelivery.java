@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +37,8 @@ public final class ConcurrentDelivery {
         }
         Map<String, Deque<Integer>> byLead = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
-            byLead.computeIfAbsent(batch.get(i).leadId(), k -> new ArrayDeque<>()).add(i);
+            // Case-folded: Salesforce matches external ids case-insensitively, so Lead-1 and lead-1 are one record.
+            byLead.computeIfAbsent(batch.get(i).leadId().toLowerCase(Locale.ROOT), k -> new ArrayDeque<>()).add(i);
         }
         Deque<Deque<Integer>> lanes = new ArrayDeque<>(byLead.values());
         Outcome[] outcomes = new Outcome[batch.size()];

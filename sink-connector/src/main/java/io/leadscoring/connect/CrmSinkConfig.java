@@ -174,8 +174,9 @@ public class CrmSinkConfig extends AbstractConfig {
                 "How long to wait for a batch to fill up before delivering a partial one, in milliseconds.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Linger (ms)");
         def.define(MAX_RETRIES, Type.INT, 10, Range.atLeast(0), Importance.MEDIUM,
-                "Most retries of a transient failure (I/O error, timeout, 408, 429, 5xx) before the record is treated "
-                        + "as failed. 0 disables retries.",
+                "Most retries of a transient failure (I/O error, timeout, 408, 429, 5xx, or an answer that says the "
+                        + "URL or credentials are wrong) before the task fails. Counted from the first failed delivery "
+                        + "until a delivery of the buffered handoffs has no transient failure. 0 disables retries.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Max retries");
         def.define(RETRY_BACKOFF_MS, Type.LONG, 500L, Range.atLeast(1), Importance.LOW,
                 "Base of the exponential backoff between retries, in milliseconds; the n-th retry waits a uniformly "
@@ -186,8 +187,8 @@ public class CrmSinkConfig extends AbstractConfig {
                 "Upper bound of one backoff, in milliseconds. Must be at least retry.backoff.ms.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Max retry backoff (ms)");
         def.define(RETRY_TIMEOUT_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.MEDIUM,
-                "Total time, from a record's first transient failure, during which it is retried, in milliseconds. "
-                        + "A retry whose wait would end after this limit is not attempted.",
+                "Total time, from the first transient failure of a stalled delivery, during which it is retried, in "
+                        + "milliseconds; then the task fails. A retry whose wait would end after this limit is not attempted.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Retry time limit (ms)");
         def.define(MAX_IN_FLIGHT_REQUESTS, Type.INT, 8, Range.between(1, 256), Importance.LOW,
                 "Most concurrent HTTP requests of one task. Webhook and Salesforce send one request per handoff; "
