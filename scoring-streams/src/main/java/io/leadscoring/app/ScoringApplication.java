@@ -1,12 +1,25 @@
 package io.leadscoring.app;
 
+import io.leadscoring.app.http.BearerAuth;
+import io.leadscoring.app.http.HttpApi;
+import io.leadscoring.app.http.StreamsApiBackend;
 import io.leadscoring.scoring.RuleFileLoader;
 import io.leadscoring.scoring.RuleSet;
+import io.leadscoring.streams.LeadQueries;
 import io.leadscoring.streams.ScoringConfig;
 import io.leadscoring.streams.ScoringSerdes;
 import io.leadscoring.streams.ScoringTopology;
 import io.leadscoring.streams.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,15 +27,20 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The live pipeline: configuration in, a running {@link KafkaStreams} out. Wiring only. */
+/**
+ * The live pipeline: configuration in, a running {@link KafkaStreams} out, with its HTTP API ({@link HttpApi}: lead
+ * queries, top leads, health, Prometheus metrics) unless {@code http.enabled=false}. Wiring only.
+ */
 public final class ScoringApplication implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ScoringApplication.class);
@@ -33,7 +51,11 @@ public final class ScoringApplication implements AutoCloseable {
     private final Properties streamsProperties;
     private final ScoringSerdes serdes;
     private final Topology topology;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final JvmGcMetrics gcMetrics;
     private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private HttpApi http;
 
     public ScoringApplication(Map<?, ?> properties) throws Exception {
         this.config = new ScoringConfig(properties);
@@ -44,6 +66,12 @@ public final class ScoringApplication implements AutoCloseable {
                 config.getBoolean(ScoringConfig.STATE_STORES_IN_MEMORY));
         this.serdes = ScoringSerdes.avro(config.passThrough());
         this.topology = ScoringTopology.build(settings, serdes);
+        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meterRegistry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(meterRegistry);
+        new JvmThreadMetrics().bindTo(meterRegistry);
+        new ProcessorMetrics().bindTo(meterRegistry);
     }
 
     /**
@@ -75,6 +103,16 @@ public final class ScoringApplication implements AutoCloseable {
         return streams;
     }
 
+    /** Where metrics go: JVM and Kafka Streams metrics are bound; add domain metrics here. Served at /metrics. */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    /** The HTTP API's bound port once started (the chosen one when {@code http.port=0}); -1 when it is disabled. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
     /** Provisions the topics and starts processing; returns once Kafka Streams is starting. */
     public void start() throws Exception {
         Topics topics = config.topics();
@@ -86,15 +124,50 @@ public final class ScoringApplication implements AutoCloseable {
                     config.getInt(ScoringConfig.TOPICS_PARTITIONS),
                     config.getShort(ScoringConfig.TOPICS_REPLICATION_FACTOR));
         }
-        streams = new KafkaStreams(topology, streamsProperties);
-        streams.setUncaughtExceptionHandler(exception -> {
-            log.error("Stream thread failed; replacing it (state is restored from its changelog)", exception);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        Properties props = new Properties();
+        props.putAll(streamsProperties);
+        HttpApi.Settings httpSettings = httpSettings(config);
+        if (httpSettings != null) {
+            // Bound before Kafka Streams is configured: application.server needs the port, also when it is 0.
+            http = HttpApi.bind(httpSettings);
+            props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, http.advertisedEndpoint());
+        }
+        try {
+            streams = new KafkaStreams(topology, props);
+            streams.setUncaughtExceptionHandler(exception -> {
+                log.error("Stream thread failed; replacing it (state is restored from its changelog)", exception);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(meterRegistry);
+            if (http != null) {
+                HostInfo self = HostInfo.buildFromEndpoint(
+                        String.valueOf(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)));
+                http.start(new StreamsApiBackend(streams, new LeadQueries(streams, rules, topology), self,
+                        httpSettings.auth(), meterRegistry::scrape, rules.id(), Clock.systemUTC()));
+            }
+        } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+                http = null;
+            }
+            throw e;
+        }
         log.info("Scoring with rule set {} ({} behaviour rules, {} fit rules); processing.guarantee={}",
                 rules.id(), rules.behaviorRuleCount(), rules.fitRuleCount(),
-                streamsProperties.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+                props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         streams.start();
+    }
+
+    /** The API's settings; null when {@code http.enabled=false}. */
+    static HttpApi.Settings httpSettings(ScoringConfig config) {
+        if (!config.getBoolean(ScoringConfig.HTTP_ENABLED)) {
+            return null;
+        }
+        Password token = config.getPassword(ScoringConfig.HTTP_AUTH_TOKEN);
+        return new HttpApi.Settings(config.getString(ScoringConfig.HTTP_HOST),
+                config.getInt(ScoringConfig.HTTP_PORT), config.getString(ScoringConfig.HTTP_ADVERTISED_HOST),
+                BearerAuth.of(token == null ? null : token.value()));
     }
 
     /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C), then closes cleanly. */
@@ -111,11 +184,19 @@ public final class ScoringApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        if (http != null) {
+            http.close(); // first: no queries against stores that are closing
+        }
         if (streams != null) {
             // Leave the group: the partitions move to the other instances now, not after session.timeout.ms.
             streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        gcMetrics.close();
+        meterRegistry.close();
         serdes.close();
     }
 }

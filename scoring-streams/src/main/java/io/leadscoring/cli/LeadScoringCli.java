@@ -92,7 +92,9 @@ public final class LeadScoringCli {
             description = {"Runs the pipeline against a Kafka cluster until SIGTERM or Ctrl-C.",
                     "The properties file holds bootstrap.servers, schema.registry.url, application.id, state.dir, "
                             + "rules.file and topic.* names; every other Kafka Streams, client or schema registry "
-                            + "property passes through."})
+                            + "property passes through.",
+                    "Serves the HTTP API (GET /leads/{id}, /leads/top?n=, /health, /metrics) on http.host:http.port, "
+                            + "127.0.0.1:8080 by default; http.enabled=false turns it off."})
     static final class RunCommand implements Callable<Integer> {
 
         @Option(names = "--config", required = true, paramLabel = "FILE", description = "Properties file.")

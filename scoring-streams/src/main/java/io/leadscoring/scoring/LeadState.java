@@ -134,6 +134,23 @@ public final class LeadState {
         size = newNames.length;
     }
 
+    boolean isBoundTo(RuleSet rules) {
+        return boundTo == rules;
+    }
+
+    /** An independent copy (the rule-name arrays are shared: they are never modified). */
+    LeadState copy() {
+        LeadState c = new LeadState(leadId);
+        c.stage = stage;
+        c.evaluationTime = evaluationTime;
+        c.boundTo = boundTo;
+        c.names = names;
+        c.sums = sums.clone();
+        c.refs = refs.clone();
+        c.size = size;
+        return c;
+    }
+
     double sumAt(int i) {
         return sums[i];
     }

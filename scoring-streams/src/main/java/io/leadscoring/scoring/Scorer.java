@@ -135,34 +135,9 @@ public final class Scorer {
 
     private Evaluation evaluate(
             LeadState state, ProfileView profile, WindowedState windows, long T, List<Award> awards) {
-        BehaviorRule[] behavior = rules.behaviorArray();
         List<Reason> reasons = new ArrayList<>();
-        double engagement = 0;
-        for (int i = 0; i < behavior.length; i++) {
-            double sum = state.sumAt(i);
-            if (sum == 0) {
-                continue;
-            }
-            long h = behavior[i].halfLifeMillis();
-            double contribution = h <= 0 ? sum : sum * LeadState.decay(T - state.refAt(i), h);
-            engagement += contribution;
-            if (contribution != 0) {
-                reasons.add(new Reason(behavior[i].name(), contribution));
-            }
-        }
-
-        double rawFit = 0;
-        if (profile != null) {
-            for (FitRule rule : rules.fitArray()) {
-                if (rule.matches(profile)) {
-                    rawFit += rule.points();
-                    if (rule.points() != 0) {
-                        reasons.add(new Reason(rule.name(), rule.points()));
-                    }
-                }
-            }
-        }
-        double fit = Math.min(rawFit, rules.fitMaxPoints());
+        double engagement = engagement(state, T, reasons);
+        double fit = fit(profile, reasons);
         double score = engagement + fit;
 
         Stage from = state.stage();
@@ -172,11 +147,95 @@ public final class Scorer {
             state.setStage(to);
             transition = new StageTransition(from, to, handoffId(state.leadId(), to, T, rules.id()));
         }
-
-        reasons.sort(REASON_ORDER);
-        List<Reason> top = reasons.size() > MAX_REASONS ? reasons.subList(0, MAX_REASONS) : reasons;
         return new Evaluation(state.leadId(), T, score, engagement, fit, fitGrade(fit), temperature(score),
-                activity(state.leadId(), T, windows), to, rules.id(), top, awards, transition);
+                activity(state.leadId(), T, windows), to, rules.id(), topReasons(reasons), awards, transition);
+    }
+
+    /**
+     * The lead's score at {@code at} without a new record, for queries: every behaviour rule's sum decayed to
+     * {@code at}, the fit of the given profile, the labels and reasons at {@code at}, and the lead's stage as it is
+     * (only a record changes a stage, SCORING.md; {@code transition} is null and {@code awards} empty). With
+     * {@code at} = the lead's T and its current profile it is the lead's last evaluation. Pure: neither the state
+     * nor the windows are modified (only {@link WindowedState#activityWeek} is read).
+     *
+     * @param at at least the lead's evaluation time T: decay only runs forward
+     * @throws IllegalArgumentException when the lead has no processed record, or {@code at} is before its T
+     */
+    public Evaluation evaluateAt(LeadState state, ProfileView currentProfileOrNull, WindowedState windows, long at) {
+        Objects.requireNonNull(windows, "windows");
+        LeadState bound = boundView(state, currentProfileOrNull, at);
+        List<Reason> reasons = new ArrayList<>();
+        double engagement = engagement(bound, at, reasons);
+        double fit = fit(currentProfileOrNull, reasons);
+        double score = engagement + fit;
+        return new Evaluation(state.leadId(), at, score, engagement, fit, fitGrade(fit), temperature(score),
+                activity(state.leadId(), at, windows), state.stage(), rules.id(), topReasons(reasons), List.of(),
+                null);
+    }
+
+    /**
+     * Only the score of {@link #evaluateAt} (no labels, reasons or window reads): to rank many leads cheaply.
+     * Pure, with the same arguments and checks.
+     */
+    public double scoreAt(LeadState state, ProfileView currentProfileOrNull, long at) {
+        LeadState bound = boundView(state, currentProfileOrNull, at);
+        return engagement(bound, at, null) + fit(currentProfileOrNull, null);
+    }
+
+    /** The state itself when it is already bound to these rules, else a bound copy: queries never modify it. */
+    private LeadState boundView(LeadState state, ProfileView profile, long at) {
+        Objects.requireNonNull(state, "state");
+        checkProfile(state, profile);
+        if (!state.hasRecords()) {
+            throw new IllegalArgumentException("lead " + state.leadId() + " has no processed record");
+        }
+        if (at < state.evaluationTime()) {
+            throw new IllegalArgumentException("cannot evaluate lead " + state.leadId() + " at " + at
+                    + ", before its evaluation time " + state.evaluationTime());
+        }
+        LeadState bound = state.isBoundTo(rules) ? state : state.copy();
+        bound.bind(rules);
+        return bound;
+    }
+
+    /** E(at): every behaviour rule's sum decayed to {@code at}, in rule-file order; adds their reasons. */
+    private double engagement(LeadState bound, long at, List<Reason> reasonsOrNull) {
+        BehaviorRule[] behavior = rules.behaviorArray();
+        double engagement = 0;
+        for (int i = 0; i < behavior.length; i++) {
+            double sum = bound.sumAt(i);
+            if (sum == 0) {
+                continue;
+            }
+            long h = behavior[i].halfLifeMillis();
+            double contribution = h <= 0 ? sum : sum * LeadState.decay(at - bound.refAt(i), h);
+            engagement += contribution;
+            if (contribution != 0 && reasonsOrNull != null) {
+                reasonsOrNull.add(new Reason(behavior[i].name(), contribution));
+            }
+        }
+        return engagement;
+    }
+
+    /** F: the matching fit rules' points, capped at maxPoints; 0 without a profile; adds their (raw) reasons. */
+    private double fit(ProfileView profile, List<Reason> reasonsOrNull) {
+        double rawFit = 0;
+        if (profile != null) {
+            for (FitRule rule : rules.fitArray()) {
+                if (rule.matches(profile)) {
+                    rawFit += rule.points();
+                    if (rule.points() != 0 && reasonsOrNull != null) {
+                        reasonsOrNull.add(new Reason(rule.name(), rule.points()));
+                    }
+                }
+            }
+        }
+        return Math.min(rawFit, rules.fitMaxPoints());
+    }
+
+    private static List<Reason> topReasons(List<Reason> reasons) {
+        reasons.sort(REASON_ORDER);
+        return reasons.size() > MAX_REASONS ? reasons.subList(0, MAX_REASONS) : reasons;
     }
 
     private Stage nextStage(Stage from, double score) {

@@ -29,8 +29,14 @@ public final class ScoringConfig extends AbstractConfig {
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
     public static final String LATE_EVENT_HORIZON_MS = "late.event.horizon.ms";
     public static final String STATE_STORES_IN_MEMORY = "state.stores.in-memory";
+    public static final String HTTP_ENABLED = "http.enabled";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
+    public static final String HTTP_AUTH_TOKEN = "http.auth.token";
 
     private static final String TOPICS_GROUP = "Topics";
+    private static final String HTTP_GROUP = "HTTP API";
 
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(RULES_FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
@@ -71,7 +77,26 @@ public final class ScoringConfig extends AbstractConfig {
                     Importance.LOW, "How late a record may arrive, behind the newest record in its partition, and "
                             + "still find its cap, duplicate and activity windows.")
             .define(STATE_STORES_IN_MEMORY, Type.BOOLEAN, false, Importance.LOW,
-                    "In-memory state stores instead of RocksDB (both are changelogged).");
+                    "In-memory state stores instead of RocksDB (both are changelogged).")
+            .define(HTTP_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Serve the HTTP API (lead queries, top leads, health, Prometheus metrics).", HTTP_GROUP, 1,
+                    ConfigDef.Width.SHORT, "HTTP API")
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Address the HTTP API binds to: loopback by default; 0.0.0.0 to serve other machines (and "
+                            + "the other instances, which forward queries to the instance that holds a lead).",
+                    HTTP_GROUP, 2, ConfigDef.Width.MEDIUM, "Bind address")
+            .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of the HTTP API; 0 takes a free port, which the start-up log names.", HTTP_GROUP, 3,
+                    ConfigDef.Width.SHORT, "Port")
+            .define(HTTP_ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
+                    "Host name the other instances reach this one's HTTP API at; empty: the bind address, or the "
+                            + "machine's host name when bound to all interfaces. With the bound port it becomes "
+                            + "application.server unless that is set.", HTTP_GROUP, 4, ConfigDef.Width.MEDIUM,
+                    "Advertised host")
+            .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
+                    "When set, every endpoint but /health requires 'Authorization: Bearer <token>'; every "
+                            + "instance of the application needs the same token.", HTTP_GROUP, 5,
+                    ConfigDef.Width.MEDIUM, "Bearer token");
 
     public ScoringConfig(Map<?, ?> props) {
         super(CONFIG, props, false);

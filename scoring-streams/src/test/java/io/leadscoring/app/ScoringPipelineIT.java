@@ -852,6 +852,7 @@ class ScoringPipelineIT {
         config.put("topic.dead-letter", topics.deadLetter());
         config.put("topics.partitions", Integer.toString(PARTITIONS));
         config.put("topics.replication.factor", "1");
+        config.put("http.port", "0"); // the HTTP API on any free port: tests never collide on 8080
         return config;
     }
 

@@ -47,7 +47,8 @@ class RunCommandIT {
                     .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
             assertThat(topicConfig(broker, prefix + ".sql-handoffs", TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG))
                     .isEqualTo("LogAppendTime");
-            assertThat(Files.readString(log)).contains("processing.guarantee=exactly_once_v2");
+            assertThat(Files.readString(log)).contains("processing.guarantee=exactly_once_v2")
+                    .containsPattern("HTTP API listening on http://127\\.0\\.0\\.1:\\d+");
         } finally {
             process.destroy(); // SIGTERM
         }
@@ -99,7 +100,8 @@ class RunCommandIT {
                 .append("rules.file=").append(ROOT.resolve("samples/rules.yaml")).append('\n')
                 .append("topics.partitions=2\n")
                 .append("topics.replication.factor=1\n")
-                .append("commit.interval.ms=100\n");
+                .append("commit.interval.ms=100\n")
+                .append("http.port=0\n");
         for (String topic : new String[] {"web-events", "email-events", "download-events", "profiles", "scores",
                 "stage-changes", "sql-handoffs", "dead-letter"}) {
             props.append("topic.").append(topic).append('=').append(prefix).append('.').append(topic).append('\n');

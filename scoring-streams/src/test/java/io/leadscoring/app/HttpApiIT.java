@@ -1,0 +1,406 @@
+package io.leadscoring.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadscoring.app.http.ApiRoute;
+import io.leadscoring.app.http.HttpApi;
+import io.leadscoring.cli.ReplayAccess;
+import io.leadscoring.events.LeadScore;
+import io.leadscoring.events.WebAction;
+import io.leadscoring.events.WebEvent;
+import io.leadscoring.scoring.RuleFileLoader;
+import io.leadscoring.scoring.RuleSet;
+import io.leadscoring.serde.KafkaAvroSerializer;
+import io.leadscoring.streams.Names;
+import io.leadscoring.streams.ScoringSerdes;
+import io.leadscoring.streams.Topics;
+import io.leadscoring.testkit.EmbeddedKafka;
+import io.leadscoring.testkit.KafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP API of the running application on a real broker: a lead as the API shows it is the lead's latest record
+ * on the scores topic, the top list is the hottest leads, and with two instances of one application every lead and
+ * the whole top list are reachable from either (forwarding and merging), through the bearer token.
+ */
+@EmbeddedKafka
+class HttpApiIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(40);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long HOUR = Duration.ofHours(1).toMillis();
+    private static final int PARTITIONS = 3;
+    private static final String TOKEN = "it-token-" + UUID.randomUUID();
+
+    private final KafkaBroker broker;
+    private final List<ScoringApplication> running = new ArrayList<>();
+    private final String scope = "http-api-it-" + UUID.randomUUID();
+    private final ScoringSerdes serdes = ScoringSerdes.avro(Map.of("schema.registry.url", "mock://" + scope));
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path tmp;
+
+    HttpApiIT(KafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    @AfterEach
+    void closeApplications() {
+        running.forEach(ScoringApplication::close);
+    }
+
+    @Test
+    void oneInstanceAnswersLeadsTopHealthAndMetrics() throws Exception {
+        Topics topics = uniqueTopics("one");
+        ScoringApplication app = start(config("one", topics, tmp.resolve("state"), null));
+        awaitRunning(app);
+        String base = "http://127.0.0.1:" + app.httpPort();
+
+        List<ReplayAccess.Input> inputs = sampleInputs();
+        produce(topics, inputs);
+        Map<String, LeadScore> latest = latestScores(topics, inputs);
+
+        for (LeadScore expected : latest.values()) {
+            assertSameLead(get(base + ApiRoute.leadPath(expected.getLeadId()), null), expected);
+        }
+        HttpResponse<String> unknown = get(base + "/leads/nobody-" + UUID.randomUUID(), null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).contains("unknown lead");
+
+        // The top 3 by the score decayed to now: what asking every lead says, in order.
+        JsonNode top = json(get(base + "/leads/top?n=3", null), 200);
+        assertThat(top.get("n").asInt()).isEqualTo(3);
+        List<JsonNode> leads = list(top.get("leads"));
+        assertThat(leads).hasSize(3);
+        assertSortedHottestFirst(leads);
+        List<JsonNode> everyLead = new ArrayList<>();
+        for (String lead : latest.keySet()) {
+            everyLead.add(json(get(base + ApiRoute.leadPath(lead), null), 200));
+        }
+        everyLead.sort(Comparator.comparingDouble((JsonNode l) -> -l.get("now").get("score").asDouble()));
+        assertThat(ids(leads)).isEqualTo(ids(everyLead.subList(0, 3)));
+        assertThat(ids(list(json(get(base + "/leads/top?n=1000", null), 200).get("leads"))))
+                .containsExactlyInAnyOrderElementsOf(latest.keySet());
+        assertThat(get(base + "/leads/top?n=0", null).statusCode()).isEqualTo(400);
+        assertThat(get(base + "/leads/top?n=1001", null).statusCode()).isEqualTo(400);
+
+        JsonNode health = json(get(base + "/health", null), 200);
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+        assertThat(health.get("state").asText()).isEqualTo("RUNNING");
+
+        HttpResponse<String> metrics = get(base + "/metrics", null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(metrics.body()).contains("kafka_stream_", "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_");
+        assertThat(get(base + "/leads", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void twoInstancesAnswerForEveryLeadAndMergeTheirTopListsWithTheToken() throws Exception {
+        Topics topics = uniqueTopics("two");
+        ScoringApplication first = start(config("two", topics, tmp.resolve("state-1"), TOKEN));
+        awaitRunning(first);
+        ScoringApplication second = start(config("two", topics, tmp.resolve("state-2"), TOKEN));
+        awaitBalanced(first, second);
+        List<ScoringApplication> apps = List.of(first, second);
+
+        List<ReplayAccess.Input> inputs = sampleInputs();
+        produce(topics, inputs);
+        Map<String, LeadScore> latest = latestScores(topics, inputs);
+
+        // Both instances hold some of the leads, so forwarding runs both ways.
+        Map<HostInfo, Set<String>> owners = new HashMap<>();
+        for (String lead : latest.keySet()) {
+            KeyQueryMetadata owner = first.streams().queryMetadataForKey(Names.LEAD_STATE_STORE, lead,
+                    new StringSerializer());
+            owners.computeIfAbsent(owner.activeHost(), h -> new LinkedHashSet<>()).add(lead);
+        }
+        assertThat(owners.keySet()).as("owners of the leads").containsExactlyInAnyOrder(
+                new HostInfo("127.0.0.1", first.httpPort()), new HostInfo("127.0.0.1", second.httpPort()));
+
+        for (ScoringApplication app : apps) {
+            String base = "http://127.0.0.1:" + app.httpPort();
+            for (LeadScore expected : latest.values()) {
+                assertSameLead(get(base + ApiRoute.leadPath(expected.getLeadId()), TOKEN), expected);
+            }
+            List<JsonNode> all = list(json(get(base + "/leads/top?n=1000", TOKEN), 200).get("leads"));
+            assertThat(ids(all)).as("every lead once, merged from both instances")
+                    .containsExactlyInAnyOrderElementsOf(latest.keySet());
+            assertSortedHottestFirst(all);
+            List<JsonNode> three = list(json(get(base + "/leads/top?n=3", TOKEN), 200).get("leads"));
+            assertThat(three).hasSize(3);
+            assertSortedHottestFirst(three);
+
+            assertThat(get(base + "/leads/top?n=3", null).statusCode()).isEqualTo(401);
+            assertThat(get(base + "/leads/top?n=3", "wrong").statusCode()).isEqualTo(401);
+            assertThat(get(base + "/metrics", null).statusCode()).isEqualTo(401);
+            assertThat(get(base + "/metrics", TOKEN).statusCode()).isEqualTo(200);
+            assertThat(json(get(base + "/health", null), 200).get("status").asText()).isEqualTo("UP");
+        }
+
+        // A request another instance forwarded is answered where it lands, never forwarded again.
+        String heldBySecond = owners.get(new HostInfo("127.0.0.1", second.httpPort())).iterator().next();
+        HttpResponse<String> looped = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.httpPort()
+                        + ApiRoute.leadPath(heldBySecond)))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header(HttpApi.FORWARDED_BY_HEADER, "127.0.0.1:" + second.httpPort()));
+        assertThat(looped.statusCode()).isEqualTo(503);
+        assertThat(looped.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    // ---- assertions
+
+    /** The API's lead at its last evaluation is the lead's latest LeadScore, field by field. */
+    private static void assertSameLead(HttpResponse<String> response, LeadScore expected) throws Exception {
+        String lead = expected.getLeadId();
+        JsonNode json = json(response, 200);
+        assertThat(json.get("leadId").asText()).isEqualTo(lead);
+        assertThat(json.get("asOf").asLong()).as("asOf of %s", lead).isEqualTo(expected.getAsOf().toEpochMilli());
+        assertThat(json.get("stage").asText()).as("stage of %s", lead).isEqualTo(expected.getStage().name());
+        assertThat(json.get("score").asDouble()).as("score of %s", lead).isEqualTo(expected.getScore());
+        assertThat(json.get("engagement").asDouble()).as("engagement of %s", lead)
+                .isEqualTo(expected.getEngagement());
+        assertThat(json.get("fit").asDouble()).as("fit of %s", lead).isEqualTo(expected.getFit());
+        assertThat(json.get("fitGrade").asText()).isEqualTo(expected.getFitGrade().name());
+        assertThat(json.get("temperature").asText()).isEqualTo(expected.getTemperature().name());
+        assertThat(json.get("activity").asText()).as("activity of %s", lead)
+                .isEqualTo(expected.getActivity().name());
+        assertThat(json.get("ruleSet").asText()).isEqualTo(expected.getRuleSet());
+        List<String> reasons = new ArrayList<>();
+        json.get("reasons").forEach(r -> reasons.add(r.get("rule").asText() + "=" + r.get("points").asDouble()));
+        assertThat(reasons).as("reasons of %s", lead).isEqualTo(
+                expected.getReasons().stream().map(r -> r.getRule() + "=" + r.getPoints()).toList());
+
+        // Decayed to now: later, with the same fit (fit does not decay).
+        JsonNode now = json.get("now");
+        assertThat(now.get("at").asLong()).isGreaterThanOrEqualTo(json.get("asOf").asLong());
+        assertThat(now.get("fit").asDouble()).isEqualTo(expected.getFit());
+        assertThat(now.get("score").asDouble()).isCloseTo(now.get("engagement").asDouble() + expected.getFit(),
+                within(1e-9));
+    }
+
+    private static void assertSortedHottestFirst(List<JsonNode> leads) {
+        for (int i = 1; i < leads.size(); i++) {
+            assertThat(leads.get(i).get("now").get("score").asDouble())
+                    .as("score of place %d", i + 1)
+                    .isLessThanOrEqualTo(leads.get(i - 1).get("now").get("score").asDouble());
+        }
+    }
+
+    // ---- data
+
+    /**
+     * The samples (as replay reads them) and a few recent leads of the test's own, so that three partitions all
+     * hold leads; profiles first.
+     */
+    private static List<ReplayAccess.Input> sampleInputs() {
+        Path samples = samplesDir();
+        List<ReplayAccess.Input> inputs = new ArrayList<>(ReplayAccess.readReadable(samples.resolve("profiles.jsonl")));
+        inputs.addAll(ReplayAccess.readReadable(samples.resolve("events.jsonl")));
+        long t0 = System.currentTimeMillis() - 48 * HOUR;
+        String[] paths = {"/pricing", "/blog/a", "/demo", "/customers/acme"};
+        for (int lead = 0; lead < 12; lead++) {
+            String id = "recent-" + lead;
+            for (int e = 0; e <= lead % 4; e++) {
+                String path = paths[(lead + e) % paths.length];
+                inputs.add(new ReplayAccess.Input(ReplayAccess.Kind.WEB, id, WebEvent.newBuilder()
+                        .setEventId(id + "-" + e).setLeadId(id)
+                        .setOccurredAt(Instant.ofEpochMilli(t0 + lead * HOUR + e * 7 * HOUR))
+                        .setUrl("https://www.example.com" + path)
+                        .setAction(path.equals("/demo") ? WebAction.FORM_SUBMIT : WebAction.PAGE_VIEW).build()));
+            }
+        }
+        return inputs;
+    }
+
+    /** Every lead's latest LeadScore, once the scores topic holds all of them (as many as the reference emits). */
+    private Map<String, LeadScore> latestScores(Topics topics, List<ReplayAccess.Input> inputs) throws Exception {
+        RuleSet rules = RuleFileLoader.load(samplesDir().resolve("rules.yaml"));
+        int expected = ScoringPipelineIT.Reference.of(rules, List.of(inputs)).scores(0).size();
+        List<ConsumerRecord<String, LeadScore>> records = broker.consume(topics.scores(), new StringDeserializer(),
+                serdes.leadScore().deserializer(), expected, TIMEOUT);
+        Map<String, LeadScore> latest = new TreeMap<>();
+        records.forEach(r -> latest.put(r.key(), r.value())); // a lead is in one partition: offset order is its order
+        Set<String> leads = new LinkedHashSet<>();
+        inputs.forEach(i -> leads.add(i.leadId()));
+        assertThat(latest.keySet()).containsExactlyInAnyOrderElementsOf(leads);
+        return latest;
+    }
+
+    // ---- plumbing
+
+    private HttpResponse<String> get(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
+        assertThat(response.statusCode()).as("status of %s: %s", response.uri(), response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> list = new ArrayList<>();
+        array.forEach(list::add);
+        return list;
+    }
+
+    private static List<String> ids(List<JsonNode> leads) {
+        return leads.stream().map(l -> l.get("leadId").asText()).toList();
+    }
+
+    private Topics uniqueTopics(String test) {
+        return new Topics(broker.uniqueTopic(test + "-web"), broker.uniqueTopic(test + "-email"),
+                broker.uniqueTopic(test + "-download"), broker.uniqueTopic(test + "-profiles"),
+                broker.uniqueTopic(test + "-scores"), broker.uniqueTopic(test + "-stage-changes"),
+                broker.uniqueTopic(test + "-sql-handoffs"), broker.uniqueTopic(test + "-dead-letter"));
+    }
+
+    private final Map<String, String> applicationIds = new HashMap<>();
+
+    /** The API on a free port of the loopback address; instances of one {@code name} share an application id. */
+    private Map<String, Object> config(String name, Topics topics, Path stateDir, String token) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG,
+                applicationIds.computeIfAbsent(name, n -> broker.uniqueGroupId("http-" + n)));
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        config.put("session.timeout.ms", "6000");
+        config.put("heartbeat.interval.ms", "1000");
+        config.put("schema.registry.url", "mock://" + scope);
+        config.put("rules.file", samplesDir().resolve("rules.yaml").toString());
+        config.put("topic.web-events", topics.webEvents());
+        config.put("topic.email-events", topics.emailEvents());
+        config.put("topic.download-events", topics.downloadEvents());
+        config.put("topic.profiles", topics.profiles());
+        config.put("topic.scores", topics.scores());
+        config.put("topic.stage-changes", topics.stageChanges());
+        config.put("topic.sql-handoffs", topics.sqlHandoffs());
+        config.put("topic.dead-letter", topics.deadLetter());
+        config.put("topics.partitions", Integer.toString(PARTITIONS));
+        config.put("topics.replication.factor", "1");
+        config.put("http.port", "0");
+        if (token != null) {
+            config.put("http.auth.token", token);
+        }
+        return config;
+    }
+
+    private ScoringApplication start(Map<String, Object> config) throws Exception {
+        ScoringApplication app = new ScoringApplication(config);
+        running.add(app);
+        app.start();
+        return app;
+    }
+
+    private static void awaitRunning(ScoringApplication app) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (app.streams().state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not RUNNING within " + TIMEOUT + ": " + app.streams().state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Both RUNNING, each with active tasks. */
+    private static void awaitBalanced(ScoringApplication first, ScoringApplication second)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            boolean running = first.streams().state() == KafkaStreams.State.RUNNING
+                    && second.streams().state() == KafkaStreams.State.RUNNING;
+            int a = activeTasks(first);
+            int b = activeTasks(second);
+            if (running && a > 0 && b > 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not balanced within " + TIMEOUT + ": " + first.streams().state() + "/" + a
+                        + ", " + second.streams().state() + "/" + b);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int activeTasks(ScoringApplication app) {
+        return app.streams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+    }
+
+    /** In list order, with the project's Avro serializer; the key is the lead id. */
+    private void produce(Topics topics, List<ReplayAccess.Input> inputs) throws Exception {
+        Map<ReplayAccess.Kind, String> topicOf = Map.of(ReplayAccess.Kind.WEB, topics.webEvents(),
+                ReplayAccess.Kind.EMAIL, topics.emailEvents(), ReplayAccess.Kind.DOWNLOAD, topics.downloadEvents(),
+                ReplayAccess.Kind.PROFILE, topics.profiles());
+        KafkaAvroSerializer values = new KafkaAvroSerializer();
+        values.configure(Map.of("schema.registry.url", "mock://" + scope), false);
+        Map<String, Object> config = broker.producerConfig();
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), values)) {
+            for (ReplayAccess.Input input : inputs) {
+                sent.add(producer.send(new ProducerRecord<>(topicOf.get(input.kind()), input.leadId(),
+                        input.value())));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> future : sent) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static Path samplesDir() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path samples = p.resolve("samples");
+            if (Files.isRegularFile(samples.resolve("rules.yaml"))) {
+                return samples;
+            }
+        }
+        throw new AssertionError("samples/ not found above " + Path.of("").toAbsolutePath());
+    }
+}
