@@ -56,6 +56,10 @@ public final class ScoringApplication implements AutoCloseable {
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private HttpApi http;
+    private RecentHandoffs recentHandoffs;
+    /** What the web page's handoff list keeps, and how far back it starts. */
+    private static final int RECENT_HANDOFFS = 200;
+    private static final Duration RECENT_HANDOFFS_LOOKBACK = Duration.ofDays(1);
 
     public ScoringApplication(Map<?, ?> properties) throws Exception {
         this.config = new ScoringConfig(properties);
@@ -143,8 +147,12 @@ public final class ScoringApplication implements AutoCloseable {
             if (http != null) {
                 HostInfo self = HostInfo.buildFromEndpoint(
                         String.valueOf(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)));
+                recentHandoffs = new RecentHandoffs(config.passThrough(), topics.sqlHandoffs(),
+                        serdes.stageChange().deserializer(), RECENT_HANDOFFS, RECENT_HANDOFFS_LOOKBACK, Clock.systemUTC());
+                recentHandoffs.start();
                 http.start(new StreamsApiBackend(streams, new LeadQueries(streams, rules, topology), self,
-                        httpSettings.auth(), meterRegistry::scrape, rules.id(), Clock.systemUTC()));
+                        httpSettings.auth(), meterRegistry::scrape, rules.id(), Clock.systemUTC(),
+                        recentHandoffs::snapshot));
             }
         } catch (RuntimeException e) {
             if (http != null) {
@@ -186,6 +194,9 @@ public final class ScoringApplication implements AutoCloseable {
     public void close() {
         if (http != null) {
             http.close(); // first: no queries against stores that are closing
+        }
+        if (recentHandoffs != null) {
+            recentHandoffs.close();
         }
         if (streams != null) {
             // Leave the group: the partitions move to the other instances now, not after session.timeout.ms.

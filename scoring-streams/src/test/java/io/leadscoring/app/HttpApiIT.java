@@ -19,6 +19,7 @@ import io.leadscoring.streams.ScoringSerdes;
 import io.leadscoring.streams.Topics;
 import io.leadscoring.testkit.EmbeddedKafka;
 import io.leadscoring.testkit.KafkaBroker;
+import io.leadscoring.events.StageChange;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -121,6 +122,28 @@ class HttpApiIT {
         assertThat(get(base + "/leads/top?n=0", null).statusCode()).isEqualTo(400);
         assertThat(get(base + "/leads/top?n=1001", null).statusCode()).isEqualTo(400);
 
+        // The web page's feed: exactly the committed handoffs, newest first; the page itself is open.
+        RuleSet rules = RuleFileLoader.load(samplesDir().resolve("rules.yaml"));
+        List<String> handoffIds = ScoringPipelineIT.Reference.of(rules, List.of(inputs)).handoffs(0).stream()
+                .map(StageChange::getHandoffId).toList();
+        assertThat(handoffIds).as("the samples hand leads over").isNotEmpty();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        JsonNode feed = json(get(base + "/handoffs?limit=200", null), 200);
+        while (feed.get("total").asInt() < handoffIds.size() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            feed = json(get(base + "/handoffs?limit=200", null), 200);
+        }
+        assertThat(feed.get("total").asInt()).isEqualTo(handoffIds.size());
+        List<String> fed = new ArrayList<>();
+        feed.get("handoffs").forEach(h -> fed.add(h.get("handoffId").asText()));
+        assertThat(fed).containsExactlyInAnyOrderElementsOf(handoffIds);
+        assertThat(json(get(base + "/handoffs?limit=1", null), 200).get("handoffs")).hasSize(1);
+        assertThat(get(base + "/handoffs?limit=0", null).statusCode()).isEqualTo(400);
+        HttpResponse<String> page = get(base + "/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        assertThat(page.body()).contains("Live handoffs", "/handoffs?limit=");
+
         JsonNode health = json(get(base + "/health", null), 200);
         assertThat(health.get("status").asText()).isEqualTo("UP");
         assertThat(health.get("state").asText()).isEqualTo("RUNNING");
@@ -172,6 +195,8 @@ class HttpApiIT {
             assertThat(get(base + "/leads/top?n=3", "wrong").statusCode()).isEqualTo(401);
             assertThat(get(base + "/metrics", null).statusCode()).isEqualTo(401);
             assertThat(get(base + "/metrics", TOKEN).statusCode()).isEqualTo(200);
+            assertThat(get(base + "/handoffs", null).statusCode()).isEqualTo(401);
+            assertThat(get(base + "/", null).statusCode()).as("the static page is open").isEqualTo(200);
             assertThat(json(get(base + "/health", null), 200).get("status").asText()).isEqualTo("UP");
         }
 

@@ -24,4 +24,9 @@ public interface ApiBackend {
 
     /** {@code GET /internal/leads/top?n=&at=}: this instance's own n hottest leads, decayed to {@code at}. */
     Reply localTop(int n, long at);
+
+    /** {@code GET /handoffs?limit=}: the newest SQL handoffs, newest first, and how many there were. */
+    default Reply handoffs(int limit) {
+        return Reply.error(404, "no handoff feed on this instance");
+    }
 }

@@ -21,8 +21,12 @@ public record ApiRoute(Kind kind, String leadId) {
     public static final String TOP = "/leads/top";
     /** One instance's own top leads, which the answering instance merges; not for clients. */
     public static final String LOCAL_TOP = "/internal/leads/top";
+    /** The newest SQL handoffs, for the web page. */
+    public static final String HANDOFFS = "/handoffs";
+    /** The web page: live handoffs and a lead lookup. */
+    public static final String PAGE = "/";
 
-    public enum Kind { HEALTH, METRICS, LEAD, TOP, LOCAL_TOP, NOT_FOUND, METHOD_NOT_ALLOWED, BAD_PATH }
+    public enum Kind { HEALTH, METRICS, LEAD, TOP, LOCAL_TOP, HANDOFFS, PAGE, NOT_FOUND, METHOD_NOT_ALLOWED, BAD_PATH }
 
     private static final String UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
@@ -59,6 +63,11 @@ public record ApiRoute(Kind kind, String leadId) {
                 return Kind.TOP;
             case LOCAL_TOP:
                 return Kind.LOCAL_TOP;
+            case HANDOFFS:
+                return Kind.HANDOFFS;
+            case PAGE:
+            case "/index.html":
+                return Kind.PAGE;
             default:
                 break;
         }

@@ -152,7 +152,8 @@ public final class HttpApi implements AutoCloseable {
         ApiRoute route = ApiRoute.of(method, rawPath);
         // /health stays open (load balancers and probes carry no token); everything else needs the token first,
         // so that a client without it learns nothing, not even which paths exist.
-        boolean health = route.kind() == ApiRoute.Kind.HEALTH
+        // The page is static (its data calls carry the token from ?token=), so it is open like /health.
+        boolean health = route.kind() == ApiRoute.Kind.HEALTH || route.kind() == ApiRoute.Kind.PAGE
                 || (route.kind() == ApiRoute.Kind.METHOD_NOT_ALLOWED && ApiRoute.HEALTH.equals(rawPath));
         if (!health && !settings.auth().allows(authorization)) {
             return Reply.error(401, "a bearer token is required").withHeader("WWW-Authenticate",
@@ -165,6 +166,8 @@ public final class HttpApi implements AutoCloseable {
                 case LEAD -> backend.lead(route.leadId(), forwardedBy);
                 case TOP -> backend.top(TopLeads.n(rawQuery));
                 case LOCAL_TOP -> backend.localTop(TopLeads.n(rawQuery), TopLeads.at(rawQuery));
+                case HANDOFFS -> backend.handoffs(TopLeads.limit(rawQuery));
+                case PAGE -> WebPage.reply();
                 case METHOD_NOT_ALLOWED -> Reply.error(405, "only GET").withHeader("Allow", "GET");
                 case BAD_PATH -> Reply.error(400, "malformed percent-encoding in the path");
                 case NOT_FOUND -> Reply.error(404, "no such endpoint: " + rawPath);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -53,6 +54,7 @@ public final class StreamsApiBackend implements ApiBackend {
     private final String ruleSet;
     private final Clock clock;
     private final HttpClient client;
+    private final IntFunction<Map<String, Object>> handoffs;
 
     /**
      * @param self this instance's {@code application.server}, as the other instances see it
@@ -61,6 +63,13 @@ public final class StreamsApiBackend implements ApiBackend {
      */
     public StreamsApiBackend(KafkaStreams streams, LeadQueries queries, HostInfo self, BearerAuth auth,
             Supplier<String> metrics, String ruleSet, Clock clock) {
+        this(streams, queries, self, auth, metrics, ruleSet, clock, null);
+    }
+
+    /** @param handoffs the newest handoffs, at most the given number ({@link io.leadscoring.app.RecentHandoffs}) */
+    public StreamsApiBackend(KafkaStreams streams, LeadQueries queries, HostInfo self, BearerAuth auth,
+            Supplier<String> metrics, String ruleSet, Clock clock, IntFunction<Map<String, Object>> handoffs) {
+        this.handoffs = handoffs;
         this.streams = streams;
         this.queries = queries;
         this.self = self;
@@ -240,5 +249,13 @@ public final class StreamsApiBackend implements ApiBackend {
             request.header("Authorization", auth.headerValue());
         }
         return request.build();
+    }
+
+    @Override
+    public Reply handoffs(int limit) {
+        if (handoffs == null) {
+            return ApiBackend.super.handoffs(limit);
+        }
+        return Reply.json(200, LeadJson.MAPPER.valueToTree(handoffs.apply(limit)));
     }
 }

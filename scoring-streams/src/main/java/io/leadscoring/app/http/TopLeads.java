@@ -57,6 +57,26 @@ public final class TopLeads {
     }
 
     /** The first value of a parameter in a raw query string, decoded; null when absent. */
+    /** {@code limit} of {@code /handoffs}: 1 to {@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}. */
+    public static int limit(String rawQuery) {
+        String limit = parameter(rawQuery, "limit");
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int value = Integer.parseInt(limit.trim());
+            if (value >= 1 && value <= MAX_LIMIT) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_LIMIT + ", was '" + limit + "'");
+    }
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
     static String parameter(String rawQuery, String name) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return null;

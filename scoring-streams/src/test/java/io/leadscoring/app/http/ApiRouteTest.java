@@ -18,11 +18,19 @@ class ApiRouteTest {
 
     @Test
     void unknownPathsAreNotFoundWhateverTheMethod() {
-        for (String path : new String[] {"/", "/leads", "/leads/", "/leads/a/b", "/health/", "/Health",
+        for (String path : new String[] {"/leads", "/leads/", "/leads/a/b", "/health/", "/Health", "/handoffs/x",
                 "/internal/leads", "/leads/top/x", "/metrics/jvm", "", null}) {
             assertThat(ApiRoute.of("GET", path).kind()).as(path).isEqualTo(Kind.NOT_FOUND);
             assertThat(ApiRoute.of("POST", path).kind()).as(path).isEqualTo(Kind.NOT_FOUND);
         }
+    }
+
+    @Test
+    void thePageAndTheHandoffFeedHaveTheirRoutes() {
+        assertThat(ApiRoute.of("GET", "/").kind()).isEqualTo(Kind.PAGE);
+        assertThat(ApiRoute.of("GET", "/index.html").kind()).isEqualTo(Kind.PAGE);
+        assertThat(ApiRoute.of("GET", "/handoffs").kind()).isEqualTo(Kind.HANDOFFS);
+        assertThat(ApiRoute.of("POST", "/handoffs").kind()).isEqualTo(Kind.METHOD_NOT_ALLOWED);
     }
 
     @Test

@@ -108,7 +108,7 @@ class HttpApiTest {
     @Test
     void unknownPathsAre404AndOtherMethods405() throws Exception {
         start(null);
-        for (String path : new String[] {"/", "/leads", "/leads/", "/leads/a/b", "/nope", "/health/x"}) {
+        for (String path : new String[] {"/leads", "/leads/", "/leads/a/b", "/nope", "/health/x"}) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(json(response).get("error").asText()).contains("no such endpoint");
