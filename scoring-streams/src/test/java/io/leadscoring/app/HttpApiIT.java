@@ -9,6 +9,7 @@ import io.leadscoring.app.http.ApiRoute;
 import io.leadscoring.app.http.HttpApi;
 import io.leadscoring.cli.ReplayAccess;
 import io.leadscoring.events.LeadScore;
+import io.leadscoring.events.StageChange;
 import io.leadscoring.events.WebAction;
 import io.leadscoring.events.WebEvent;
 import io.leadscoring.scoring.RuleFileLoader;
@@ -19,7 +20,6 @@ import io.leadscoring.streams.ScoringSerdes;
 import io.leadscoring.streams.Topics;
 import io.leadscoring.testkit.EmbeddedKafka;
 import io.leadscoring.testkit.KafkaBroker;
-import io.leadscoring.events.StageChange;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +33,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -51,8 +52,16 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The HTTP API of the running application on a real broker: a lead as the API shows it is the lead's latest record
@@ -213,6 +222,69 @@ class HttpApiIT {
     // ---- assertions
 
     /** The API's lead at its last evaluation is the lead's latest LeadScore, field by field. */
+    /**
+     * What a sales-ops person does: opens the page in a browser (headless Chromium, Debian's chromium and
+     * chromium-driver; .ci/run installs them), sees the handoffs arrive, clicks a lead and reads its score and reasons.
+     */
+    @Test
+    void theWebPageShowsLiveHandoffsAndLooksUpALeadInHeadlessChromium() throws Exception {
+        Path chromium = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+        Path driverBinary = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
+        boolean installed = Files.isExecutable(chromium) && Files.isExecutable(driverBinary);
+        if (Boolean.parseBoolean(System.getenv("REQUIRE_CHROMIUM"))) {
+            assertThat(installed).as("CI installs chromium and chromium-driver (apt); missing: " + chromium + ", "
+                    + driverBinary).isTrue();
+        }
+        Assumptions.assumeTrue(installed, "needs Debian's chromium and chromium-driver");
+
+        Topics topics = uniqueTopics("page");
+        ScoringApplication app = start(config("page", topics, tmp.resolve("state"), TOKEN));
+        awaitRunning(app);
+        List<ReplayAccess.Input> inputs = sampleInputs();
+        produce(topics, inputs);
+        RuleSet rules = RuleFileLoader.load(samplesDir().resolve("rules.yaml"));
+        List<StageChange> handoffs = ScoringPipelineIT.Reference.of(rules, List.of(inputs)).handoffs(0);
+        Map<String, LeadScore> latest = latestScores(topics, inputs);
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + tmp.resolve("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driverBinary.toFile())
+                .usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get("http://127.0.0.1:" + app.httpPort() + "/?token=" + TOKEN);
+            WebDriverWait wait = new WebDriverWait(browser, TIMEOUT);
+            wait.until(d -> d.findElements(By.cssSelector("#handoffs tr[data-handoff]")).size() == handoffs.size());
+            List<String> shown = browser.findElements(By.cssSelector("#handoffs tr[data-handoff]")).stream()
+                    .map(row -> row.getDomAttribute("data-handoff")).toList();
+            assertThat(shown).containsExactlyInAnyOrderElementsOf(handoffs.stream().map(StageChange::getHandoffId).toList());
+            assertThat(browser.findElement(By.id("status")).getText()).startsWith("live");
+
+            StageChange first = handoffs.get(0);
+            WebElement row = browser.findElement(By.cssSelector("#handoffs tr[data-handoff='" + first.getHandoffId() + "']"));
+            assertThat(row.getText()).contains(first.getLeadId()).contains(first.getReasons().get(0).getRule());
+            row.findElement(By.cssSelector("button.lead")).click();
+            wait.until(d -> !d.findElements(By.cssSelector("#lead-facts dd[data-field='Stage']")).isEmpty());
+            LeadScore lead = latest.get(first.getLeadId());
+            assertThat(browser.findElement(By.cssSelector("#lead-facts dd[data-field='Stage']")).getText())
+                    .isEqualTo(lead.getStage().name());
+            assertThat(browser.findElement(By.cssSelector("#lead-facts dd[data-field='Score']")).getText())
+                    .isEqualTo(String.format(Locale.ROOT, "%.1f", lead.getScore()));
+            assertThat(browser.findElement(By.id("lead")).getText()).contains(lead.getReasons().get(0).getRule());
+
+            WebElement input = browser.findElement(By.id("lead-id"));
+            input.clear();
+            input.sendKeys("nobody-" + UUID.randomUUID());
+            browser.findElement(By.cssSelector("#lookup button[type=submit]")).click();
+            wait.until(d -> d.findElement(By.id("lead")).getText().startsWith("No lead"));
+        } finally {
+            browser.quit();
+        }
+    }
+
     private static void assertSameLead(HttpResponse<String> response, LeadScore expected) throws Exception {
         String lead = expected.getLeadId();
         JsonNode json = json(response, 200);
