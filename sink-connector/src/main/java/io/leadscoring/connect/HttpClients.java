@@ -31,6 +31,17 @@ public final class HttpClients {
         return builder.build();
     }
 
+    /** Closes the client where the JDK can (HttpClient is AutoCloseable from Java 21; on 17 its threads end with it). */
+    public static void close(HttpClient http, org.slf4j.Logger log) {
+        if (http instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.debug("Closing the HTTP client failed", e);
+            }
+        }
+    }
+
     /** An SSL context trusting exactly the certificates of the given trust store. */
     public static SSLContext sslContext(Path location, Password password, String type) {
         char[] pw = password == null ? null : password.value().toCharArray();

@@ -33,6 +33,15 @@ public final class HttpOutcomes {
         return Outcome.permanentFailure(reason);
     }
 
+    /** A response body for an outcome's reason: stripped, at most {@code max} characters; null stays null. */
+    public static String abbreviate(String body, int max) {
+        if (body == null) {
+            return null;
+        }
+        String s = body.strip();
+        return s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+
     /** I/O errors and timeouts are transient; anything else thrown by the client is permanent. */
     public static Outcome classify(Throwable failure) {
         Throwable t = failure;

@@ -663,16 +663,13 @@ public final class HubSpotCrmClient implements CrmClient {
         if (!correlationId.isEmpty()) {
             s.append(" (correlationId ").append(correlationId).append(')');
         }
-        return abbreviate(s.toString());
+        return HttpOutcomes.abbreviate(s.toString(), MAX_REASON);
     }
 
     private static String snippet(String body) {
-        return body == null || body.isBlank() ? "" : ": " + abbreviate(body.strip());
+        return body == null || body.isBlank() ? "" : ": " + HttpOutcomes.abbreviate(body.strip(), MAX_REASON);
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON) + "...";
-    }
 
     /** The token never leaves this class, even if a proxy echoes the Authorization header in its error page. */
     private String scrub(String reason) {
@@ -692,13 +689,6 @@ public final class HubSpotCrmClient implements CrmClient {
 
     @Override
     public void close() {
-        // HttpClient is closeable from Java 21 on; on 17 its threads end with it.
-        if (http instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                log.debug("Closing the HTTP client failed", e);
-            }
-        }
+        HttpClients.close(http, log);
     }
 }

@@ -266,7 +266,7 @@ public final class SalesforceCrmClient implements CrmClient {
                     + CrmSinkConfig.SALESFORCE_LOGIN_URL + " is the org's My Domain URL", null));
         }
         Outcome o = HttpOutcomes.classify(status, response.headers().firstValue("Retry-After").orElse(null),
-                error == null ? abbreviate(response.body()) : null, clock);
+                error == null ? HttpOutcomes.abbreviate(response.body(), MAX_BODY_IN_REASON) : null, clock);
         Duration retryAfter = o instanceof Outcome.Transient t ? t.retryAfter().orElse(null) : null;
         return failToken(Outcome.transientFailure("Salesforce token request to " + tokenUrl + " failed: "
                 + (error == null ? reasonOf(o) : what), retryAfter));
@@ -371,7 +371,7 @@ public final class SalesforceCrmClient implements CrmClient {
             o = Outcome.delivered();
         } else if (status == 300) {
             o = Outcome.permanentFailure("HTTP 300: " + externalIdField + "=" + h.leadId()
-                    + " matches several Leads (duplicate external ids): " + abbreviate(body));
+                    + " matches several Leads (duplicate external ids): " + HttpOutcomes.abbreviate(body, MAX_BODY_IN_REASON));
         } else if (status == 400) {
             // Any of the errors decides: one about the settings would reject every handoff whatever the others say.
             String error = errors(body);
@@ -425,12 +425,12 @@ public final class SalesforceCrmClient implements CrmClient {
                         sb.append(" ").append(fields);
                     }
                 }
-                return abbreviate(sb.toString());
+                return HttpOutcomes.abbreviate(sb.toString(), MAX_BODY_IN_REASON);
             }
         } catch (JsonProcessingException e) {
             // not Salesforce's JSON (a proxy or load balancer answered)
         }
-        return abbreviate(body);
+        return HttpOutcomes.abbreviate(body, MAX_BODY_IN_REASON);
     }
 
     /** Salesforce's error objects ({@code [{message, errorCode, fields}]}); empty when the body is not that. */
@@ -539,13 +539,6 @@ public final class SalesforceCrmClient implements CrmClient {
         return s;
     }
 
-    private static String abbreviate(String body) {
-        if (body == null) {
-            return null;
-        }
-        String s = body.strip();
-        return s.length() <= MAX_BODY_IN_REASON ? s : s.substring(0, MAX_BODY_IN_REASON) + "...";
-    }
 
     @Override
     public String toString() {
@@ -554,13 +547,6 @@ public final class SalesforceCrmClient implements CrmClient {
 
     @Override
     public void close() {
-        // HttpClient is closeable from Java 21 on; on 17 its threads end with it.
-        if (http instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                log.debug("Closing the HTTP client failed", e);
-            }
-        }
+        HttpClients.close(http, log);
     }
 }

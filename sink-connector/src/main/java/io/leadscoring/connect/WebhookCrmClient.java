@@ -104,26 +104,12 @@ public final class WebhookCrmClient implements CrmClient {
                         ? HttpOutcomes.classify(failure)
                         : HttpOutcomes.classify(response.statusCode(),
                                 response.headers().firstValue("Retry-After").orElse(null),
-                                abbreviate(response.body()), clock));
+                                HttpOutcomes.abbreviate(response.body(), MAX_BODY_IN_REASON), clock));
     }
 
-    private static String abbreviate(String body) {
-        if (body == null) {
-            return null;
-        }
-        String s = body.strip();
-        return s.length() <= MAX_BODY_IN_REASON ? s : s.substring(0, MAX_BODY_IN_REASON) + "...";
-    }
 
     @Override
     public void close() {
-        // HttpClient is closeable from Java 21 on; on 17 its threads end with it.
-        if (http instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                log.debug("Closing the HTTP client failed", e);
-            }
-        }
+        HttpClients.close(http, log);
     }
 }
