@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code bin/lead-scoring}: the replay and run commands. */
 @Command(name = "lead-scoring", mixinStandardHelpOptions = true, version = "lead-scoring 0.1.0",
-        description = "Real-time, explainable lead scoring on Apache Kafka.",
+        description = {"Real-time, explainable lead scoring on Apache Kafka.",
+                "bin/lead-scoring demo runs the whole pipeline on this machine (see demo/README.md)."},
         subcommands = {LeadScoringCli.ReplayCommand.class, LeadScoringCli.RunCommand.class,
                 CommandLine.HelpCommand.class})
 public final class LeadScoringCli {
