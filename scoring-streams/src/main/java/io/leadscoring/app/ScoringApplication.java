@@ -5,10 +5,13 @@ import io.leadscoring.app.http.HttpApi;
 import io.leadscoring.app.http.StreamsApiBackend;
 import io.leadscoring.scoring.RuleFileLoader;
 import io.leadscoring.scoring.RuleSet;
+import io.leadscoring.streams.DeadLetterHandler;
 import io.leadscoring.streams.LeadQueries;
 import io.leadscoring.streams.ScoringConfig;
+import io.leadscoring.streams.ScoringMetrics;
 import io.leadscoring.streams.ScoringSerdes;
 import io.leadscoring.streams.ScoringTopology;
+import io.leadscoring.streams.StateStoreSizes;
 import io.leadscoring.streams.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -45,6 +48,8 @@ public final class ScoringApplication implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ScoringApplication.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a measurement of the state stores' sizes serves scrapes: it may iterate in-memory stores. */
+    private static final Duration STORE_SIZES_MAX_AGE = Duration.ofSeconds(10);
 
     private final ScoringConfig config;
     private final RuleSet rules;
@@ -52,6 +57,7 @@ public final class ScoringApplication implements AutoCloseable {
     private final ScoringSerdes serdes;
     private final Topology topology;
     private final PrometheusMeterRegistry meterRegistry;
+    private final MicrometerScoringMetrics scoringMetrics;
     private final JvmGcMetrics gcMetrics;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
@@ -65,12 +71,13 @@ public final class ScoringApplication implements AutoCloseable {
         this.config = new ScoringConfig(properties);
         this.rules = RuleFileLoader.load(Path.of(config.getString(ScoringConfig.RULES_FILE)));
         Topics topics = config.topics();
-        this.streamsProperties = streamsProperties(config, topics);
+        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.scoringMetrics = new MicrometerScoringMetrics(meterRegistry, rules);
+        this.streamsProperties = streamsProperties(config, topics, scoringMetrics);
         var settings = new ScoringTopology.Settings(topics, rules, config.lateEventHorizon(),
                 config.getBoolean(ScoringConfig.STATE_STORES_IN_MEMORY));
         this.serdes = ScoringSerdes.avro(config.passThrough());
-        this.topology = ScoringTopology.build(settings, serdes);
-        this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.topology = ScoringTopology.build(settings, serdes, scoringMetrics);
         new JvmMemoryMetrics().bindTo(meterRegistry);
         this.gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(meterRegistry);
@@ -83,14 +90,24 @@ public final class ScoringApplication implements AutoCloseable {
      * since a bad record must never stop the pipeline or vanish.
      */
     static Properties streamsProperties(ScoringConfig config, Topics topics) {
-        Properties defaults = ScoringTopology.streamsDefaults(topics);
+        return streamsProperties(config, topics, ScoringMetrics.NONE);
+    }
+
+    /** {@link #streamsProperties(ScoringConfig, Topics)} with the metrics the dead-letter handler counts in. */
+    static Properties streamsProperties(ScoringConfig config, Topics topics, ScoringMetrics metrics) {
+        Properties defaults = ScoringTopology.streamsDefaults(topics, metrics);
         Properties props = new Properties();
         props.putAll(defaults);
         props.putAll(config.passThrough());
         for (String wiring : new String[] {StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG}) {
-            props.put(wiring, defaults.get(wiring));
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DeadLetterHandler.METRICS_CONFIG}) {
+            Object value = defaults.get(wiring);
+            if (value == null) {
+                props.remove(wiring);
+            } else {
+                props.put(wiring, value);
+            }
         }
         return props;
     }
@@ -107,7 +124,7 @@ public final class ScoringApplication implements AutoCloseable {
         return streams;
     }
 
-    /** Where metrics go: JVM and Kafka Streams metrics are bound; add domain metrics here. Served at /metrics. */
+    /** Where metrics go: JVM, Kafka Streams and the domain metrics ({@link MicrometerScoringMetrics}). /metrics. */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
@@ -144,6 +161,8 @@ public final class ScoringApplication implements AutoCloseable {
             });
             streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(meterRegistry);
+            scoringMetrics.bindStateStores(new StateStoreSizes(streams,
+                    config.getBoolean(ScoringConfig.STATE_STORES_IN_MEMORY), STORE_SIZES_MAX_AGE));
             if (http != null) {
                 HostInfo self = HostInfo.buildFromEndpoint(
                         String.valueOf(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)));

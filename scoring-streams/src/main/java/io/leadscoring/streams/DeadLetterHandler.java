@@ -36,15 +36,27 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
 
     /** Reason of a record that decoded but broke the input contract. */
     public static final String REASON_INVALID_RECORD = "INVALID_RECORD";
+    /** Reason of bytes a serde other than the Avro one refused (e.g. a key that is not UTF-8). */
+    public static final String REASON_UNREADABLE = "UNREADABLE";
+
+    /**
+     * Configuration key of the {@link ScoringMetrics} that counts dead letters: Kafka Streams makes this handler from
+     * its class name, so the instance comes in with the configuration ({@link ScoringTopology#streamsDefaults}).
+     */
+    public static final String METRICS_CONFIG = "leadscoring.scoring.metrics";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private String deadLetterTopic;
+    private ScoringMetrics metrics = ScoringMetrics.NONE;
 
     @Override
     public void configure(Map<String, ?> configs) {
         Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         deadLetterTopic = topic == null ? Topics.DEFAULT_DEAD_LETTER : topic.toString();
+        if (configs.get(METRICS_CONFIG) instanceof ScoringMetrics configured) {
+            metrics = configured;
+        }
     }
 
     @Override
@@ -80,7 +92,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
                 return null;
             }
         }
-        return exception instanceof SerializationException ? "UNREADABLE" : null;
+        return exception instanceof SerializationException ? REASON_UNREADABLE : null;
     }
 
     private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
@@ -95,6 +107,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
         headers.add(HEADER_OFFSET, bytes(Long.toString(context.offset())));
         headers.add(HEADER_PROCESSOR, bytes(context.processorNodeId()));
         Long timestamp = context.timestamp() >= 0 ? context.timestamp() : null;
+        metrics.deadLetter(reason);
         return List.of(new ProducerRecord<>(deadLetterTopic, null, timestamp, key, value, headers));
     }
 

@@ -8,6 +8,7 @@ import io.leadscoring.events.Reason;
 import io.leadscoring.events.Stage;
 import io.leadscoring.events.StageChange;
 import io.leadscoring.events.Temperature;
+import io.leadscoring.scoring.Award;
 import io.leadscoring.scoring.Evaluation;
 import io.leadscoring.scoring.LeadState;
 import io.leadscoring.scoring.ProfileView;
@@ -25,18 +26,21 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Scores one lead's record against its state: loads the lead, lets the core apply the record, stores the lead and
- * forwards its new {@link LeadScore} and, on a change of stage, the {@link StageChange}. No scoring logic here.
+ * forwards its new {@link LeadScore} and, on a change of stage, the {@link StageChange}; reports what it did to
+ * {@link ScoringMetrics}. No scoring logic here.
  */
 final class ScoreProcessor implements Processor<String, ScoringInput, String, SpecificRecord> {
 
     private final Scorer scorer;
+    private final ScoringMetrics metrics;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, LeadState> leads;
     private TimestampedKeyValueStore<String, LeadProfile> profiles;
     private StoreWindowedState windows;
 
-    ScoreProcessor(Scorer scorer) {
+    ScoreProcessor(Scorer scorer, ScoringMetrics metrics) {
         this.scorer = scorer;
+        this.metrics = metrics;
     }
 
     @Override
@@ -68,19 +72,35 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
             profile = AvroViews.of(current == null ? null : current.value());
             evaluation = scorer.onEvent(state, input.event(), profile, windows);
             if (evaluation == null) {
+                metrics.duplicate(input.event().source());
                 return; // a duplicate is ignored altogether
+            }
+            metrics.event(input.event().source(), input.eventType());
+            List<Award> awards = evaluation.awards();
+            for (int i = 0; i < awards.size(); i++) { // indexed: no iterator per event
+                Award award = awards.get(i);
+                if (award.points() != 0) {
+                    metrics.awarded(award.rule(), award.points());
+                }
             }
         } else {
             profile = input.profile();
             evaluation = scorer.onProfile(state, profile, windows);
         }
         leads.put(leadId, state);
+        metrics.evaluated(evaluation.score());
 
         List<Reason> reasons = reasons(evaluation);
         context.forward(new Record<>(leadId, (SpecificRecord) leadScore(evaluation, reasons), evaluation.at()));
         if (evaluation.transition() != null) {
             context.forward(new Record<>(leadId, (SpecificRecord) stageChange(evaluation, reasons, profile),
                     evaluation.at()));
+            io.leadscoring.scoring.Stage to = evaluation.transition().to();
+            metrics.stageChanged(to);
+            if (to == io.leadscoring.scoring.Stage.SQL) {
+                // The context's wall clock: the system time of this processing loop live, the mock clock in tests.
+                metrics.handoff(context.currentSystemTimeMs() - input.time());
+            }
         }
     }
 

@@ -68,7 +68,18 @@ public final class ScoringTopology {
      * through {@link DeadLetterHandler}.
      */
     public static Properties streamsDefaults(Topics topics) {
+        return streamsDefaults(topics, ScoringMetrics.NONE);
+    }
+
+    /**
+     * {@link #streamsDefaults(Topics)}, with the metrics that {@link DeadLetterHandler} counts dead letters in (use
+     * the same instance as {@link #build(Settings, ScoringSerdes, ScoringMetrics)}).
+     */
+    public static Properties streamsDefaults(Topics topics, ScoringMetrics metrics) {
         Properties props = new Properties();
+        if (metrics != ScoringMetrics.NONE) {
+            props.put(DeadLetterHandler.METRICS_CONFIG, metrics); // an object, not a string: not for a file
+        }
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
@@ -77,7 +88,13 @@ public final class ScoringTopology {
         return props;
     }
 
+    /** The topology without metrics (replay, tests). */
     public static Topology build(Settings settings, ScoringSerdes serdes) {
+        return build(settings, serdes, ScoringMetrics.NONE);
+    }
+
+    /** The topology, reporting what it processes to {@code metrics} (called on the stream threads). */
+    public static Topology build(Settings settings, ScoringSerdes serdes, ScoringMetrics metrics) {
         Topics topics = settings.topics();
         Scorer scorer = new Scorer(settings.rules());
         StreamsBuilder builder = new StreamsBuilder();
@@ -109,13 +126,14 @@ public final class ScoringTopology {
 
         KStream<String, ScoringInput> web = builder
                 .stream(topics.webEvents(), consumed(serdes.webEvent(), Names.WEB_SOURCE))
-                .mapValues(e -> ScoringInput.event(AvroViews.of(e)), Named.as(Names.ADAPT_WEB));
+                .mapValues(e -> ScoringInput.event(AvroViews.of(e), e.getAction()), Named.as(Names.ADAPT_WEB));
         KStream<String, ScoringInput> email = builder
                 .stream(topics.emailEvents(), consumed(serdes.emailEvent(), Names.EMAIL_SOURCE))
-                .mapValues(e -> ScoringInput.event(AvroViews.of(e)), Named.as(Names.ADAPT_EMAIL));
+                .mapValues(e -> ScoringInput.event(AvroViews.of(e), e.getType()), Named.as(Names.ADAPT_EMAIL));
         KStream<String, ScoringInput> download = builder
                 .stream(topics.downloadEvents(), consumed(serdes.downloadEvent(), Names.DOWNLOAD_SOURCE))
-                .mapValues(e -> ScoringInput.event(AvroViews.of(e)), Named.as(Names.ADAPT_DOWNLOAD));
+                .mapValues(e -> ScoringInput.event(AvroViews.of(e), e.getAssetType()),
+                        Named.as(Names.ADAPT_DOWNLOAD));
         KStream<String, ScoringInput> profileChanges = profiles
                 .toStream(Named.as(Names.PROFILE_CHANGES))
                 .filter((leadId, profile) -> profile != null, Named.as(Names.PROFILE_CHANGES + "-skip-deletes"))
@@ -125,7 +143,7 @@ public final class ScoringTopology {
                 .merge(email, Named.as(Names.MERGE_EMAIL))
                 .merge(download, Named.as(Names.MERGE_DOWNLOAD))
                 .merge(profileChanges, Named.as(Names.MERGE_PROFILES))
-                .process(() -> new ScoreProcessor(scorer), Named.as(Names.SCORE_LEADS),
+                .process(() -> new ScoreProcessor(scorer, metrics), Named.as(Names.SCORE_LEADS),
                         Names.LEAD_STATE_STORE, Names.PROFILES_STORE, Names.SEEN_EVENTS_STORE,
                         Names.RULE_CAPS_STORE, Names.ACTIVITY_STORE);
 

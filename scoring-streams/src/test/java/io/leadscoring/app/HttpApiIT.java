@@ -24,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,11 +41,14 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -162,6 +166,8 @@ class HttpApiIT {
         assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(metrics.body()).contains("kafka_stream_", "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_");
         assertThat(get(base + "/leads", null).statusCode()).isEqualTo(404);
+
+        assertDomainMetrics(base, topics, inputs, rules);
     }
 
     @Test
@@ -313,6 +319,74 @@ class HttpApiIT {
                 within(1e-9));
     }
 
+    /**
+     * The domain metrics after the samples: exact counts of what the reference processed, then a re-sent event and
+     * two bad records (one unreadable, one breaking the contract), and every leadscoring_* family with a non-zero
+     * sample.
+     */
+    private void assertDomainMetrics(String base, Topics topics, List<ReplayAccess.Input> inputs, RuleSet rules)
+            throws Exception {
+        ScoringPipelineIT.Reference reference = ScoringPipelineIT.Reference.of(rules, List.of(inputs));
+        long events = inputs.stream().filter(i -> i.kind() != ReplayAccess.Kind.PROFILE).count();
+        int duplicates = reference.ignoredDuplicates(0);
+        // The last records of a partition may be duplicates, which emit nothing: wait for them to be counted too.
+        Map<String, Double> samples = awaitMetrics(base, m -> sum(m, "leadscoring_events_total") == events - duplicates
+                && sum(m, "leadscoring_duplicate_events_total") == duplicates);
+        assertThat(sum(samples, "leadscoring_events_total")).isEqualTo(events - duplicates);
+        assertThat(sum(samples, "leadscoring_duplicate_events_total")).isEqualTo(duplicates);
+        assertThat(sum(samples, "leadscoring_lead_score_count")).isEqualTo(reference.scores(0).size());
+        assertThat(sum(samples, "leadscoring_stage_changes_total")).isEqualTo(reference.changes(0).size());
+        assertThat(sum(samples, "leadscoring_handoffs_total")).isEqualTo(reference.handoffs(0).size());
+        assertThat(sum(samples, "leadscoring_handoff_latency_seconds_count")).isEqualTo(reference.handoffs(0).size());
+        assertThat(samples).containsEntry(
+                "leadscoring_rule_set_info{name=\"" + rules.name() + "\",version=\"" + rules.version() + "\"}", 1.0);
+
+        ReplayAccess.Input recent = inputs.stream().filter(i -> i.leadId().equals("recent-1")).findFirst()
+                .orElseThrow();
+        KafkaAvroSerializer avro = new KafkaAvroSerializer();
+        avro.configure(Map.of("schema.registry.url", "mock://" + scope), false);
+        WebEvent misfiled = WebEvent.newBuilder((WebEvent) recent.value()).setEventId("misfiled").build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.producerConfig(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.webEvents(), recent.leadId(),
+                    avro.serialize(topics.webEvents(), recent.value()))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topics.webEvents(), recent.leadId(),
+                    "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topics.webEvents(), "another-lead",
+                    avro.serialize(topics.webEvents(), misfiled))).get(30, TimeUnit.SECONDS);
+        }
+
+        List<String> stores = List.of(Names.LEAD_STATE_STORE, Names.PROFILES_STORE, Names.SEEN_EVENTS_STORE,
+                Names.RULE_CAPS_STORE, Names.ACTIVITY_STORE);
+        // Store sizes are measured at most every 10 s: the first scrape may have cached an early measurement.
+        samples = awaitMetrics(base, m -> sum(m, "leadscoring_duplicate_events_total") == duplicates + 1
+                && sum(m, "leadscoring_dead_letters_total") == 2
+                && stores.stream().allMatch(s -> m.getOrDefault(storeSeries(s), 0.0) > 0));
+        assertThat(samples).containsEntry("leadscoring_dead_letters_total{reason=\"NO_MAGIC_BYTE\"}", 1.0)
+                .containsEntry("leadscoring_dead_letters_total{reason=\"INVALID_RECORD\"}", 1.0);
+        assertThat(sum(samples, "leadscoring_duplicate_events_total")).isEqualTo(duplicates + 1);
+        assertThat(sum(samples, "leadscoring_events_total")).as("neither re-sent nor bad records are scored")
+                .isEqualTo(events - duplicates);
+        for (String store : stores) {
+            assertThat(samples.get(storeSeries(store))).as("entries of %s", store).isPositive();
+        }
+        // RocksDB's estimate: at least one entry per lead, and overwrites not yet compacted count too.
+        assertThat(samples.get(storeSeries(Names.LEAD_STATE_STORE)))
+                .as("entries of lead-state").isGreaterThanOrEqualTo(leadCount(inputs));
+        for (String family : List.of("leadscoring_events_total", "leadscoring_duplicate_events_total",
+                "leadscoring_points_awarded_total", "leadscoring_awards_total", "leadscoring_stage_changes_total",
+                "leadscoring_handoffs_total", "leadscoring_lead_score_bucket", "leadscoring_lead_score_count",
+                "leadscoring_lead_score_sum", "leadscoring_handoff_latency_seconds_bucket",
+                "leadscoring_handoff_latency_seconds_count", "leadscoring_handoff_latency_seconds_sum",
+                "leadscoring_dead_letters_total", "leadscoring_rule_set_info", "leadscoring_state_store_entries")) {
+            assertThat(samples).as("a non-zero sample of %s", family)
+                    .anySatisfy((series, value) -> {
+                        assertThat(series).matches(Pattern.quote(family) + "(\\{.*)?");
+                        assertThat(value).isPositive();
+                    });
+        }
+    }
+
     private static void assertSortedHottestFirst(List<JsonNode> leads) {
         for (int i = 1; i < leads.size(); i++) {
             assertThat(leads.get(i).get("now").get("score").asDouble())
@@ -362,6 +436,46 @@ class HttpApiIT {
     }
 
     // ---- plumbing
+
+    private static long leadCount(List<ReplayAccess.Input> inputs) {
+        return inputs.stream().map(ReplayAccess.Input::leadId).distinct().count();
+    }
+
+    private static String storeSeries(String store) {
+        return "leadscoring_state_store_entries{store=\"" + store + "\"}";
+    }
+
+    /** The /metrics samples once {@code done} holds of them, or when the time is up (the assertions then say). */
+    private Map<String, Double> awaitMetrics(String base, Predicate<Map<String, Double>> done) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Map<String, Double> samples = samples(get(base + "/metrics", null).body());
+            if (done.test(samples) || System.nanoTime() > deadline) {
+                return samples;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Prometheus text: every sample's series (name and labels) and its value. */
+    private static Map<String, Double> samples(String text) {
+        Map<String, Double> samples = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        }
+        return samples;
+    }
+
+    /** The sum of a metric's samples over all its label values. */
+    private static double sum(Map<String, Double> samples, String name) {
+        return samples.entrySet().stream()
+                .filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
 
     private HttpResponse<String> get(String url, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));

@@ -60,15 +60,19 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(String rulesYaml, Duration lateEventHorizon) {
+        this(rulesYaml, lateEventHorizon, ScoringMetrics.NONE);
+    }
+
+    TopologyHarness(String rulesYaml, Duration lateEventHorizon, ScoringMetrics metrics) {
         try {
             serdes = ScoringSerdes.avro(Map.of("schema.registry.url", "mock://" + scope));
             var settings = new ScoringTopology.Settings(topics, RuleFileLoader.parse(rulesYaml, "test-rules.yaml"),
                     lateEventHorizon, true);
-            topology = ScoringTopology.build(settings, serdes);
+            topology = ScoringTopology.build(settings, serdes, metrics);
         } catch (RuleFileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        Properties props = ScoringTopology.streamsDefaults(topics);
+        Properties props = ScoringTopology.streamsDefaults(topics, metrics);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         // A test driver cannot crash, so exactly-once buys nothing here; and under it the driver drops the
         // dead letters its deserialization handler sends (they stay in an open mock transaction).
