@@ -48,7 +48,8 @@ import org.junit.jupiter.api.TestInfo;
  */
 class CrmSinkConnectorIT {
 
-    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
+    /** Generous: on a loaded 2-core machine a worker restart and the redelivery it causes take minutes, not seconds. */
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(240);
     static final String SECRET = "whsec-it-3b1f0c";
     static final String HUBSPOT_TOKEN = "pat-na1-it-token-77d1";
 
@@ -81,7 +82,8 @@ class CrmSinkConnectorIT {
             return; // run from an IDE: no log file to check
         }
         String log = java.nio.file.Files.readString(java.nio.file.Path.of(file));
-        assertThat(log).as("the log is the worker's").contains("CrmSinkConfig values", "hubspot.token = [hidden]");
+        assertThat(log).as("the log is the worker's").contains("CrmSinkConfig values")
+                .containsPattern("(webhook\\.secret|hubspot\\.token|salesforce\\.client\\.secret) = \\[hidden\\]");
         assertThat(log).as("secrets in " + file).doesNotContain(SECRET, HUBSPOT_TOKEN,
                 FakeSalesforce.DEFAULT_CLIENT_SECRET);
     }
@@ -160,7 +162,8 @@ class CrmSinkConnectorIT {
             crm.delayNext(400, Duration.ofMillis(150));
             String topic = topic(info, 2);
             List<String> ids = produceJson(topic, 2, 300);
-            String name = startConnector(topic, webhook(crm, Map.of("batch.size", "50", "max.in.flight.requests", "2")));
+            String name = startConnector(topic, webhook(crm, Map.of("batch.size", "50", "max.in.flight.requests", "2",
+                    "http.request.timeout.ms", "5000")));
 
             await(() -> crm.records().size() >= 60, () -> "first deliveries: " + crm.records().size());
             int before = crm.records().size();
