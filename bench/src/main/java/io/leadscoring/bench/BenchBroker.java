@@ -1,21 +1,15 @@
 package io.leadscoring.bench;
 
+import io.leadscoring.testkit.SingleNodeKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Field;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * One real KRaft node (broker and controller combined) in this JVM, set up as test-support's embedded broker is: the
@@ -36,37 +30,9 @@ final class BenchBroker implements AutoCloseable {
         this.startupTime = startupTime;
     }
 
-    /** test-support's BrokerConfig defaults: a single node that still supports exactly-once. */
-    static Map<String, String> config() {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("offsets.topic.replication.factor", "1");
-        config.put("offsets.topic.num.partitions", "1");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
-        config.put("transaction.state.log.num.partitions", "1");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
-        config.put("share.coordinator.state.topic.num.partitions", "1");
-        config.put("default.replication.factor", "1");
-        config.put("min.insync.replicas", "1");
-        config.put("num.partitions", "1");
-        config.put("auto.create.topics.enable", "false");
-        config.put("group.initial.rebalance.delay.ms", "0");
-        config.put("group.streams.initial.rebalance.delay.ms", "0");
-        config.put("log.cleaner.dedupe.buffer.size", "2097152");
-        config.put("unstable.api.versions.enable", "false");
-        config.put("unstable.feature.versions.enable", "false");
-        return config;
-    }
-
     static BenchBroker start() throws Exception {
         long begin = System.nanoTime();
-        MetadataVersion version = MetadataVersion.latestProduction();
-        Map<String, Short> features = new HashMap<>();
-        for (Feature feature : Feature.PRODUCTION_FEATURES) {
-            features.put(feature.featureName(), feature.defaultLevel(version));
-        }
-        TestKitNodes nodes = new TestKitNodes.Builder(BootstrapMetadata.fromVersions(version, features, "bench"))
+        TestKitNodes nodes = new TestKitNodes.Builder(SingleNodeKafka.productionBootstrapMetadata())
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
@@ -74,12 +40,12 @@ final class BenchBroker implements AutoCloseable {
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         builder.setConfigProp("listeners", nodes.brokerListenerName().value() + "://127.0.0.1:0,"
                 + nodes.controllerListenerName().value() + "://127.0.0.1:0");
-        config().forEach(builder::setConfigProp);
+        SingleNodeKafka.brokerDefaults().forEach(builder::setConfigProp);
         KafkaClusterTestKit cluster = builder.build();
         Admin admin = null;
         try {
             formatQuietly(cluster);
-            rebindOnListenerHost(cluster);
+            SingleNodeKafka.rebindOnListenerHost(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             String bootstrap = cluster.bootstrapServers().replace("localhost:", "127.0.0.1:");
@@ -108,31 +74,6 @@ final class BenchBroker implements AutoCloseable {
             throw e;
         } finally {
             System.setOut(out);
-        }
-    }
-
-    /**
-     * The testkit reserves each port with a socket on the wildcard address; closing them makes the broker bind its
-     * listener's own host, 127.0.0.1 (test-support does the same). If the internals change, it listens on all
-     * interfaces instead, which only matters on a shared network.
-     */
-    private static void rebindOnListenerHost(KafkaClusterTestKit cluster) {
-        try {
-            Field managerField = KafkaClusterTestKit.class.getDeclaredField("socketFactoryManager");
-            managerField.setAccessible(true);
-            Object manager = managerField.get(cluster);
-            Field socketsField = manager.getClass().getDeclaredField("sockets");
-            socketsField.setAccessible(true);
-            synchronized (manager) {
-                Map<?, ?> byNode = (Map<?, ?>) socketsField.get(manager);
-                for (Object byListener : byNode.values()) {
-                    for (Object socket : ((Map<?, ?>) byListener).values()) {
-                        ((ServerSocketChannel) socket).close();
-                    }
-                }
-            }
-        } catch (Exception | LinkageError e) {
-            System.err.println("bench: the broker listens on all interfaces (" + e + ")");
         }
     }
 

@@ -29,6 +29,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * bench/run [--smoke] [--out FILE] [--work DIR] [--rules FILE] [--only core,topology,e2e,latency,scaling]
+ *           [--app-prop KEY=VALUE]... [--scaling-stores rocksdb,memory] [--e2e-scoring-only]
+ *           [--latency-rate RECORDS_PER_S]
  * </pre>
  */
 public final class BenchMain {
@@ -73,6 +75,9 @@ public final class BenchMain {
         Path rules = null;
         Set<String> only = new LinkedHashSet<>(SECTIONS);
         Map<String, String> appProps = new LinkedHashMap<>();
+        List<String> scalingStores = List.of("rocksdb"); // the in-memory series: --scaling-stores rocksdb,memory
+        boolean scoringOnly = false;
+        double latencyRate = Double.NaN;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> size = Size.smoke();
@@ -80,6 +85,9 @@ public final class BenchMain {
                 case "--work" -> work = Path.of(args[++i]);
                 case "--rules" -> rules = Path.of(args[++i]);
                 case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+                case "--scaling-stores" -> scalingStores = List.of(args[++i].split(","));
+                case "--e2e-scoring-only" -> scoringOnly = true;
+                case "--latency-rate" -> latencyRate = Double.parseDouble(args[++i]);
                 case "--app-prop" -> {
                     String[] kv = args[++i].split("=", 2);
                     appProps.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -87,10 +95,14 @@ public final class BenchMain {
                 default -> {
                     System.err.println("bench: unknown argument " + args[i] + "\nusage: bench/run [--smoke] "
                             + "[--out FILE] [--work DIR] [--rules FILE] [--only " + String.join(",", SECTIONS) + "] "
-                            + "[--app-prop KEY=VALUE]...");
+                            + "[--app-prop KEY=VALUE]... [--scaling-stores rocksdb,memory] [--e2e-scoring-only] [--latency-rate RECORDS_PER_S]");
                     return 2;
                 }
             }
+        }
+        if (!List.of("rocksdb", "memory").containsAll(scalingStores) || scalingStores.isEmpty()) {
+            System.err.println("bench: --scaling-stores takes rocksdb and/or memory");
+            return 2;
         }
         if (!SECTIONS.containsAll(only)) {
             System.err.println("bench: --only takes " + SECTIONS);
@@ -102,7 +114,8 @@ public final class BenchMain {
         if (work == null) {
             work = out.toAbsolutePath().getParent().resolve("bench-work");
         }
-        JsonNode results = run(size, only, rules.toAbsolutePath(), work.toAbsolutePath(), appProps, System.out);
+        JsonNode results = run(size, only, rules.toAbsolutePath(), work.toAbsolutePath(), appProps, scalingStores,
+                scoringOnly, latencyRate, System.out);
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
         System.out.println();
@@ -125,6 +138,17 @@ public final class BenchMain {
     /** Runs the chosen sections; returns every figure as one JSON document. */
     static ObjectNode run(Size size, Set<String> only, Path rulesFile, Path work, Map<String, String> appProps,
             PrintStream progress) throws Exception {
+        return run(size, only, rulesFile, work, appProps, List.of("rocksdb", "memory"), false, Double.NaN, progress);
+    }
+
+    /**
+     * @param scalingStores the store types section 5 runs, of rocksdb (the application's) and memory (replay's)
+     * @param scoringOnly section 3 without the pass-throughs (to compare settings of the scoring application)
+     * @param latencyRate section 4's offered load; NaN: half the scoring application's rate in section 3
+     */
+    static ObjectNode run(Size size, Set<String> only, Path rulesFile, Path work, Map<String, String> appProps,
+            List<String> scalingStores, boolean scoringOnly, double latencyRate, PrintStream progress)
+            throws Exception {
         long begin = System.nanoTime();
         deleteRecursively(work);
         Files.createDirectories(work);
@@ -197,28 +221,34 @@ public final class BenchMain {
                     section.put("processingGuarantee", "exactly_once_v2");
                     section.put("commitIntervalMs", 100);
                     Duration timeout = Duration.ofMinutes(10);
-                    String bytes = "passthrough-";
-                    e2e.createPassThroughOutputs(inputs, bytes);
-                    progress.println("      pass-through (bytes)");
-                    var passBytes = e2e.drain("passthrough-bytes", "passthrough-bytes", inputs,
-                            Map.of(AppHost.PASS_THROUGH_PREFIX, bytes), timeout);
-                    String avro = "passthrough-avro-";
-                    e2e.createPassThroughOutputs(inputs, avro);
-                    progress.println("      pass-through (Avro)");
-                    var passAvro = e2e.drain("passthrough-avro", "passthrough-avro", inputs,
-                            Map.of(AppHost.PASS_THROUGH_PREFIX, avro), timeout);
+                    EndToEnd.Drain passBytes = null;
+                    EndToEnd.Drain passAvro = null;
+                    if (!scoringOnly) {
+                        String bytes = "passthrough-";
+                        e2e.createPassThroughOutputs(inputs, bytes);
+                        progress.println("      pass-through (bytes)");
+                        passBytes = e2e.drain("passthrough-bytes", "passthrough-bytes", inputs,
+                                Map.of(AppHost.PASS_THROUGH_PREFIX, bytes), timeout);
+                        String avro = "passthrough-avro-";
+                        e2e.createPassThroughOutputs(inputs, avro);
+                        progress.println("      pass-through (Avro)");
+                        passAvro = e2e.drain("passthrough-avro", "passthrough-avro", inputs,
+                                Map.of(AppHost.PASS_THROUGH_PREFIX, avro), timeout);
+                    }
                     progress.println("      scoring application");
                     var scoring = e2e.drain("scoring", "scoring", EndToEnd.appTopics(inputs, "scoring."), Map.of(),
                             timeout);
                     put(section.putObject("scoring"), scoring, leads);
-                    put(section.putObject("passThroughAvro"), passAvro, leads);
-                    put(section.putObject("passThroughBytes"), passBytes, leads);
-                    section.put("ratioToPassThroughAvro",
-                            scoring.steadyRecordsPerSecond() / passAvro.steadyRecordsPerSecond());
-                    section.put("ratioToPassThroughBytes",
-                            scoring.steadyRecordsPerSecond() / passBytes.steadyRecordsPerSecond());
-                    section.put("cpuRatioToPassThroughAvro",
-                            scoring.recordsPerCpuSecond() / passAvro.recordsPerCpuSecond());
+                    if (!scoringOnly) {
+                        put(section.putObject("passThroughAvro"), passAvro, leads);
+                        put(section.putObject("passThroughBytes"), passBytes, leads);
+                        section.put("ratioToPassThroughAvro",
+                                scoring.steadyRecordsPerSecond() / passAvro.steadyRecordsPerSecond());
+                        section.put("ratioToPassThroughBytes",
+                                scoring.steadyRecordsPerSecond() / passBytes.steadyRecordsPerSecond());
+                        section.put("cpuRatioToPassThroughAvro",
+                                scoring.recordsPerCpuSecond() / passAvro.recordsPerCpuSecond());
+                    }
                     section.put("seconds", seconds(t));
                     scoringRate = scoring.steadyRecordsPerSecond();
                 }
@@ -227,7 +257,7 @@ public final class BenchMain {
                     if (Double.isNaN(scoringRate)) {
                         scoringRate = size.name().equals("smoke") ? 400 : 4000;
                     }
-                    double rate = Math.max(1, Math.floor(scoringRate / 2));
+                    double rate = Double.isNaN(latencyRate) ? Math.max(1, Math.floor(scoringRate / 2)) : latencyRate;
                     progress.printf(Locale.ROOT, "[4/5] latency: %.0f records/s for %d s (+%d s warm-up)%n", rate,
                             size.latencyMeasure().toSeconds(), size.latencyWarmup().toSeconds());
                     var r = Latency.run(e2e, new LeadTraffic(SEED + 1, size.activeLeads(), EndToEnd.inputs("lat.")),
@@ -259,15 +289,21 @@ public final class BenchMain {
             scaling.put("loadRecordsPerLead", size.scalingLoad());
             scaling.put("measuredRecords", size.scalingMeasured());
             scaling.put("heap", size.scalingHeap());
-            ArrayNode sizes = scaling.putArray("sizes");
-            for (int leads : size.scalingLeads()) {
-                progress.printf(Locale.ROOT, "[5/5] scaling: %,d leads%n", leads);
-                try (ChildJvm child = ChildJvm.start(List.of("-Xmx" + size.scalingHeap()), ScalingHost.class,
-                        List.of(rulesFile.toString(), Integer.toString(leads), Double.toString(size.scalingLoad()),
-                                Integer.toString(size.scalingMeasured()), Integer.toString(size.scalingWarmup()),
-                                Long.toString(SEED)),
-                        work.resolve("logs").resolve("scaling-" + leads + ".log"))) {
-                    sizes.add(child.awaitResult(Duration.ofMinutes(10)));
+            for (String stores : scalingStores) {
+                // "sizes": the application's stores; "inMemorySizes": replay's.
+                ArrayNode sizes = scaling.putArray(stores.equals("rocksdb") ? "sizes" : "inMemorySizes");
+                for (int leads : size.scalingLeads()) {
+                    progress.printf(Locale.ROOT, "[5/5] scaling: %,d leads, %s stores%n", leads,
+                            stores.equals("rocksdb") ? "RocksDB" : "in-memory");
+                    Path stateDir = work.resolve("scaling-state-" + leads);
+                    try (ChildJvm child = ChildJvm.start(List.of("-Xmx" + size.scalingHeap()), ScalingHost.class,
+                            List.of(rulesFile.toString(), Integer.toString(leads), Double.toString(size.scalingLoad()),
+                                    Integer.toString(size.scalingMeasured()), Integer.toString(size.scalingWarmup()),
+                                    Long.toString(SEED), stores, stateDir.toString()),
+                            work.resolve("logs").resolve("scaling-" + stores + "-" + leads + ".log"))) {
+                        sizes.add(child.awaitResult(Duration.ofMinutes(10)));
+                    }
+                    deleteRecursively(stateDir);
                 }
             }
             scaling.put("seconds", seconds(t));

@@ -74,12 +74,20 @@ final class Report {
         }
         JsonNode scaling = r.path("scaling");
         if (!scaling.isMissingNode()) {
-            for (JsonNode size : scaling.path("sizes")) {
-                row(out, String.format(Locale.ROOT, "5 scaling: %,d leads in play", size.path("leadsInPlay").asLong()),
-                        rate(size.path("recordsPerSecond").asDouble()) + " rec/s",
-                        String.format(Locale.ROOT, "%,d leads; state %.0f B/lead serialized, heap %.0f B/lead",
-                                size.path("leads").asLong(), size.path("stateBytesPerLead").asDouble(),
-                                size.path("heapBytesPerLead").asDouble()));
+            for (String series : new String[] {"sizes", "inMemorySizes"}) {
+                for (JsonNode size : scaling.path(series)) {
+                    boolean rocksDb = size.path("stores").asText().equals("rocksdb");
+                    row(out, String.format(Locale.ROOT, "5 scaling, %s: %,d leads", rocksDb ? "RocksDB" : "in-memory",
+                                    size.path("leadsInPlay").asLong()),
+                            rate(size.path("recordsPerSecond").asDouble()) + " rec/s",
+                            String.format(Locale.ROOT, "%s rec/CPU-s; %,d leads; %.0f B/lead serialized, %s",
+                                    rate(size.path("recordsPerThreadCpuSecond").asDouble()),
+                                    size.path("leads").asLong(), size.path("stateBytesPerLead").asDouble(),
+                                    rocksDb ? String.format(Locale.ROOT, "%.0f B/lead SST",
+                                            size.path("sstBytesPerLead").asDouble())
+                                            : String.format(Locale.ROOT, "heap %.0f B/lead",
+                                                    size.path("heapBytesPerLead").asDouble())));
+                }
             }
         }
         if (!e2e.isMissingNode()) {

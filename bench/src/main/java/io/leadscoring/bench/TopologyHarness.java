@@ -6,6 +6,7 @@ import io.leadscoring.streams.Names;
 import io.leadscoring.streams.ScoringSerdes;
 import io.leadscoring.streams.ScoringTopology;
 import io.leadscoring.streams.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,8 +28,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The production topology in a {@link TopologyTestDriver}, driven as {@code replay} drives it: in-memory stores, no
- * changelogs, no cache, at-least-once. Inputs are piped as the bytes a producer would send (serialized before the
- * clock starts); outputs are drained as bytes.
+ * changelogs, no cache, at-least-once; or with the application's stores (RocksDB under a state directory, cached as
+ * the application caches them), still without changelogs. Inputs are piped as the bytes a producer would send
+ * (serialized before the clock starts); outputs are drained as bytes.
  */
 final class TopologyHarness implements AutoCloseable {
 
@@ -45,10 +47,26 @@ final class TopologyHarness implements AutoCloseable {
     private long piped;
     private long produced;
 
+    /** Replay's set-up: in-memory stores. */
     TopologyHarness(RuleSet rules) {
+        this(rules, null);
+    }
+
+    /** @param rocksDbStateDir null: in-memory stores; else the application's RocksDB stores under this directory */
+    TopologyHarness(RuleSet rules, Path rocksDbStateDir) {
         this.serdes = ScoringSerdes.avro(Map.of("schema.registry.url", "mock://" + registryScope));
-        var settings = new ScoringTopology.Settings(topics, rules, HORIZON, true, false);
-        this.driver = new TopologyTestDriver(ScoringTopology.build(settings, serdes), properties(topics));
+        var settings = new ScoringTopology.Settings(topics, rules, HORIZON, rocksDbStateDir == null, false);
+        Properties props = properties(topics);
+        if (rocksDbStateDir != null) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, rocksDbStateDir.toString());
+            // The application's cache size (its default, unless the topology's defaults set one).
+            props.remove(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG);
+            Object cache = ScoringTopology.streamsDefaults(topics).get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG);
+            if (cache != null) {
+                props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, cache);
+            }
+        }
+        this.driver = new TopologyTestDriver(ScoringTopology.build(settings, serdes), props);
         StringSerializer keys = new StringSerializer();
         for (String topic : topics.inputs()) {
             inputs.put(topic, driver.createInputTopic(topic, keys, new ByteArraySerializer()));
@@ -176,12 +194,21 @@ final class TopologyHarness implements AutoCloseable {
         }
     }
 
+    /** The innermost key-value or window store of the bytes (below metering and cache). */
     private static StateStore innermost(StateStore store) {
         StateStore current = store;
-        while (current instanceof WrappedStateStore<?, ?, ?> wrapped) {
+        while (current instanceof WrappedStateStore<?, ?, ?> wrapped
+                && (wrapped.wrapped() instanceof KeyValueStore<?, ?> || wrapped.wrapped() instanceof WindowStore<?, ?>)) {
             current = wrapped.wrapped();
         }
         return current;
+    }
+
+    /** Writes every store's cache and memtables to disk (RocksDB: SST files). */
+    void flushStores() {
+        for (StateStore store : driver.getAllStateStores().values()) {
+            store.flush();
+        }
     }
 
     @Override

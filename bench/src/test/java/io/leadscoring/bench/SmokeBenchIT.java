@@ -23,7 +23,8 @@ class SmokeBenchIT {
     void smokeRunReportsEveryFigure() throws Exception {
         Path out = tmp.resolve("results.json");
         int exit = BenchMain.runCli(new String[] {"--smoke", "--out", out.toString(), "--work",
-                tmp.resolve("work").toString(), "--rules", BenchMain.findRules().toString()});
+                tmp.resolve("work").toString(), "--rules", BenchMain.findRules().toString(),
+                "--scaling-stores", "rocksdb,memory"}); // both series, though the default size runs only RocksDB
         assertThat(exit).isZero();
         JsonNode r = new ObjectMapper().readTree(Files.readString(out));
 
@@ -66,17 +67,22 @@ class SmokeBenchIT {
         }
         assertThat(latency.path("scoreMaxMillisBySecond").size()).isPositive();
 
-        // 5. scaling: three sizes, growing
-        JsonNode sizes = r.path("scaling").path("sizes");
-        assertThat(sizes.size()).isEqualTo(3);
-        long previous = 0;
-        for (JsonNode size : sizes) {
-            assertThat(size.path("leadsInPlay").asLong()).isGreaterThan(previous);
-            previous = size.path("leadsInPlay").asLong();
-            assertThat(size.path("leads").asLong()).isPositive().isLessThanOrEqualTo(2 * previous);
-            for (String field : new String[] {"recordsPerSecond", "stateBytesPerLead", "heapBytesPerLead",
-                    "rssPeakBytes"}) {
-                assertPositive(size, field);
+        // 5. scaling: three sizes, growing, with the application's stores (RocksDB) and with replay's (in memory)
+        for (String series : new String[] {"sizes", "inMemorySizes"}) {
+            JsonNode sizes = r.path("scaling").path(series);
+            assertThat(sizes.size()).as(series).isEqualTo(3);
+            long previous = 0;
+            for (JsonNode size : sizes) {
+                assertThat(size.path("stores").asText()).isEqualTo(series.equals("sizes") ? "rocksdb" : "memory");
+                assertThat(size.path("leadsInPlay").asLong()).isGreaterThan(previous);
+                previous = size.path("leadsInPlay").asLong();
+                assertThat(size.path("leads").asLong()).isPositive().isLessThanOrEqualTo(2 * previous);
+                for (String field : new String[] {"recordsPerSecond", "recordsPerThreadCpuSecond", "stateBytesPerLead",
+                        "rssPeakBytes"}) {
+                    assertPositive(size, field);
+                }
+                // RocksDB's state is off the heap, on disk; the in-memory stores' on the heap.
+                assertPositive(size, series.equals("sizes") ? "sstBytesPerLead" : "heapBytesPerLead");
             }
         }
 

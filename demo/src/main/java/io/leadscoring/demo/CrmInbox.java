@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * checks each request's HMAC-SHA256 signature, takes each {@code Idempotency-Key} once (201 the first time, 200 for
  * a repeat, which changes nothing), keeps the latest handoffs in memory and lists them at {@code GET /inbox}.
  *
+ * <p>Like a real CRM it is sometimes busy: with {@link #answeringFaults} every n-th webhook request gets no verdict but
+ * a {@code 503 Service Unavailable} or (alternately) a {@code 429 Too Many Requests} with {@code Retry-After: 1}, which
+ * the connector retries. Counted by request, so a run with the same traffic fails the same requests.
+ *
  * <p>Accepted handoffs are appended to a journal file, so the inbox remembers its idempotency keys across restarts of
  * the demo, as a CRM would.
  */
@@ -77,6 +81,9 @@ final class CrmInbox implements AutoCloseable {
     private long createdThisRun;
     private long duplicates;
     private long rejected;
+    private long faults;
+    private long webhookRequests;
+    private int faultEvery;
     private BufferedWriter journalWriter;
 
     private HttpServer server;
@@ -116,6 +123,22 @@ final class CrmInbox implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         return this;
+    }
+
+    /** Answers every {@code every}-th webhook request 503 or 429 (alternately) before looking at it; 0: never. */
+    CrmInbox answeringFaults(int every) {
+        if (every < 0) {
+            throw new IllegalArgumentException("every must be 0 or more");
+        }
+        synchronized (this) {
+            faultEvery = every;
+        }
+        return this;
+    }
+
+    /** Requests answered 503 or 429 on purpose. */
+    synchronized long faults() {
+        return faults;
     }
 
     URI webhookUrl() {
@@ -238,6 +261,16 @@ final class CrmInbox implements AutoCloseable {
                 respond(exchange, 413, Map.of("error", "body too large"));
                 return;
             }
+            int fault = nextFault();
+            if (fault == 429) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                respond(exchange, 429, Map.of("error", "rate limit: try again in 1 s"));
+                return;
+            }
+            if (fault == 503) {
+                respond(exchange, 503, Map.of("error", "busy: try again"));
+                return;
+            }
             Verdict verdict = receive(body, exchange.getRequestHeaders().getFirst(signatureHeader),
                     exchange.getRequestHeaders().getFirst("Idempotency-Key"));
             respond(exchange, verdict.status, Map.of("status", verdict.name().toLowerCase(Locale.ROOT)));
@@ -255,6 +288,16 @@ final class CrmInbox implements AutoCloseable {
                 respond(exchange, 200, toJson());
             }
         }
+    }
+
+    /** 503, 429 or 0 (no fault) for the next webhook request. */
+    private synchronized int nextFault() {
+        webhookRequests++;
+        if (faultEvery == 0 || webhookRequests % faultEvery != 0) {
+            return 0;
+        }
+        faults++;
+        return (webhookRequests / faultEvery) % 2 == 1 ? 503 : 429;
     }
 
     private static byte[] readBody(InputStream in) throws IOException {

@@ -118,6 +118,11 @@ final class DataDir implements AutoCloseable {
         return root.resolve("connect").resolve("offsets.dat");
     }
 
+    /** The port of the Connect worker's Prometheus metrics, written at each start. */
+    Path connectMetricsPortFile() {
+        return root.resolve("connect-metrics.port");
+    }
+
     Path inboxJournal() {
         return root.resolve("crm-inbox.jsonl");
     }

@@ -10,9 +10,11 @@ import io.leadscoring.events.WebEvent;
 import io.leadscoring.serde.registry.MockSchemaRegistry;
 import io.leadscoring.serde.registry.SchemaRegistryClient;
 import io.leadscoring.streams.Topics;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -44,7 +47,8 @@ final class Demo {
             Path rules,
             int apiPort,
             String schemaRegistryUrl,
-            double badRate) {
+            double badRate,
+            int crmFaultEvery) {
 
         boolean mockRegistry() {
             return schemaRegistryUrl == null;
@@ -71,6 +75,9 @@ final class Demo {
     private ScoringApplication app;
     private CrmInbox inbox;
     private ConnectWorker connect;
+    private ConnectMetricsExporter connectMetrics;
+    private CompletableFuture<Void> exporterStart;
+    private String connectMetricsStatus;
     private PipelineMonitor monitor;
     private TrafficSimulator simulator;
     private TrafficPlan plan;
@@ -135,6 +142,7 @@ final class Demo {
         String secret = randomSecret();
         inbox = new CrmInbox(secret.getBytes(StandardCharsets.UTF_8), DemoDefaults.SIGNATURE_HEADER,
                 DemoDefaults.INBOX_CAPACITY, dataDir.inboxJournal(), this::onHandoff, Clock.systemUTC())
+                .answeringFaults(settings.crmFaultEvery())
                 .start(DemoDefaults.LOOPBACK, 0);
         connect = ConnectWorker.start(
                 ConnectWorker.workerConfig(broker.bootstrapServers(), dataDir.connectOffsetsFile()),
@@ -143,6 +151,8 @@ final class Demo {
                 DemoDefaults.STARTUP_TIMEOUT);
         console.println("  Connect worker   connector " + connect.connectorName() + " -> " + inbox.webhookUrl()
                 + "  " + seconds(t));
+        // Off the start-up path: it overlaps with Kafka Streams' start and is joined before "Ready".
+        exporterStart = CompletableFuture.runAsync(this::startConnectMetrics);
         if (stop.isRequested()) {
             return;
         }
@@ -162,6 +172,7 @@ final class Demo {
                     registryConfig());
             simulator.start();
         }
+        exporterStart.join();
         readyNanos = System.nanoTime();
         lastEventsNanos = readyNanos;
         ready = true;
@@ -173,7 +184,12 @@ final class Demo {
         console.println("Ready in " + Math.round((readyNanos - startNanos) / 1e9) + " s.");
         console.println("  Score API        " + apiStatus());
         console.println("  CRM inbox        " + inbox.listUrl());
+        if (settings.crmFaultEvery() > 0) {
+            console.println("  CRM faults       1 in " + settings.crmFaultEvery() + " requests answered 503 or 429, "
+                    + "which the connector retries (--crm-faults)");
+        }
         console.println("  Connect REST     " + connectorStatusUrl());
+        console.println("  Connect metrics  " + connectMetricsStatus);
         console.println("  Kafka            bootstrap.servers=" + broker.bootstrapServers());
         if (simulator != null) {
             console.println(String.format("Simulating %s events/s over %d leads at a time (seed %d; personas: %s).",
@@ -222,6 +238,10 @@ final class Demo {
             drain();
         }
         quietly("Connect worker", connect);
+        if (exporterStart != null) {
+            exporterStart.handle((done, failure) -> null).join();
+        }
+        quietly("Connect metrics exporter", connectMetrics);
         Progress.Snapshot last = wasReady ? snapshot(false) : null;
         quietly("pipeline monitor", monitor);
         quietly("scoring application", app);
@@ -311,6 +331,26 @@ final class Demo {
         props.put("http.host", DemoDefaults.LOOPBACK);
         props.put("http.port", Integer.toString(settings.apiPort()));
         return props;
+    }
+
+    /**
+     * The worker's metrics as docker-compose.yml's Prometheus scrapes them (see {@link ConnectMetricsExporter}); the
+     * port goes to the data directory for tools. Without the exporter jar (a build that skipped it) the demo runs on.
+     */
+    private void startConnectMetrics() {
+        long t = System.nanoTime();
+        Path home = Path.of(System.getProperty(DemoDefaults.HOME_PROPERTY, "."));
+        try {
+            connectMetrics = ConnectMetricsExporter.start(home.resolve(ConnectMetricsExporter.AGENT_JAR),
+                    home.resolve(ConnectMetricsExporter.RULES), DemoDefaults.LOOPBACK);
+            Files.writeString(dataDir.connectMetricsPortFile(), connectMetrics.port() + "\n");
+            connectMetricsStatus = "http://" + DemoDefaults.LOOPBACK + ":" + connectMetrics.port() + "/metrics  (JMX "
+                    + "exporter, " + ConnectMetricsExporter.RULES + ")";
+            log.info("Connect metrics exporter on port {}, started in {}", connectMetrics.port(), seconds(t));
+        } catch (IOException e) {
+            log.warn("Connect metrics are not exported", e);
+            connectMetricsStatus = "off: " + e.getMessage();
+        }
     }
 
     private Map<String, Object> registryConfig() {

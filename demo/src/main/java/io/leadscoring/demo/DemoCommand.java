@@ -72,6 +72,11 @@ public final class DemoCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double badRate;
 
+    @Option(names = "--crm-faults", paramLabel = "N", defaultValue = DemoDefaults.CRM_FAULT_EVERY,
+            description = "The CRM inbox answers every N-th request 503 or 429 (alternately), which the connector "
+                    + "retries; 0: never (default: ${DEFAULT-VALUE}).")
+    int crmFaultEvery;
+
     @Override
     public Integer call() throws Exception {
         String problem = validate();
@@ -88,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoLogging.toFile(DataDir.logFile(dataDir));
         long actualSeed = seed != null ? seed : new SecureRandom().nextLong();
         var settings = new Demo.Settings(duration, rate, leads, dataDir, actualSeed, rulesFile, port,
-                schemaRegistry, badRate);
+                schemaRegistry, badRate, crmFaultEvery);
         Console console = Console.system();
         try {
             return new Demo(settings, console, new StopSignal()).run();
@@ -120,6 +125,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (!(badRate >= 0 && badRate < 1)) {
             return "--bad-rate must be at least 0 and below 1, was " + badRate;
+        }
+        if (crmFaultEvery < 0) {
+            return "--crm-faults must be 0 or more, was " + crmFaultEvery;
         }
         if (duration.isNegative()) {
             return "--duration must not be negative";

@@ -14,6 +14,8 @@ final class DemoDefaults {
     static final String RULES = "samples/rules.yaml";
     /** Share of simulated records sent as garbage, like a buggy tracking pixel: they show the dead-letter path. */
     static final String BAD_RATE = "0.002";
+    /** Every n-th CRM request is answered 503 or 429, as a busy CRM would: they show retries in the CRM metrics. */
+    static final String CRM_FAULT_EVERY = "20";
     /** System property the launcher sets to the project root, to find the sample rules from any directory. */
     static final String HOME_PROPERTY = "lead-scoring.home";
 

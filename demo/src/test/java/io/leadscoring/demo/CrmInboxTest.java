@@ -148,6 +148,34 @@ class CrmInboxTest {
         assertThat(announced).isEmpty();
     }
 
+    @Test
+    void answersEveryNthRequest503Or429AndTheConnectorsRetryLandsOnce() throws Exception {
+        inbox = start(null).answeringFaults(2);
+        byte[][] bodies = new byte[5][];
+        for (int i = 1; i <= 4; i++) {
+            bodies[i] = ("{\"handoffId\":\"h-" + i + "\",\"leadId\":\"l-" + i + "\"}").getBytes(StandardCharsets.UTF_8);
+        }
+        assertThat(post(bodies[1], sign(bodies[1]), "h-1")).isEqualTo(201);
+        assertThat(post(bodies[2], sign(bodies[2]), "h-2")).isEqualTo(503);
+        assertThat(post(bodies[3], sign(bodies[3]), "h-3")).isEqualTo(201);
+        HttpResponse<Void> limited = http.send(HttpRequest.newBuilder(inbox.webhookUrl())
+                .header(HEADER, sign(bodies[4])).header("Idempotency-Key", "h-4")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[4])).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(inbox.faults()).isEqualTo(2);
+        assertThat(inbox.distinct()).as("a fault takes nothing").isEqualTo(2);
+
+        // The connector's client sees both faults as transient, and its retry is taken once.
+        WebhookCrmClient crm = client(inbox.webhookUrl(), SECRET);
+        DeliveryResult retry = crm.deliver(List.of(handoff("h-2", "l-2")));
+        assertThat(retry.allDelivered()).as("request 5 is no fault").isTrue();
+        DeliveryResult sixth = crm.deliver(List.of(handoff("h-4", "l-4")));
+        assertThat(sixth.outcomes().get(0).outcome()).isInstanceOf(Outcome.Transient.class);
+        assertThat(((Outcome.Transient) sixth.outcomes().get(0).outcome()).reason()).startsWith("HTTP 503");
+        assertThat(inbox.distinct()).isEqualTo(3);
+    }
+
     private CrmInbox start(Path journal) {
         try {
             return new CrmInbox(SECRET.getBytes(StandardCharsets.UTF_8), HEADER, 100, journal, announced::add,

@@ -104,6 +104,15 @@ class DemoIT {
         try {
             second.await(READY, READY_WITHIN.plusSeconds(30));
             assertThat(second.output()).contains("storage reused from");
+            if (ListeningSockets.supported()) {
+                // Every socket the demo listens on (broker, controller, Connect, CRM inbox, HTTP API) is loopback.
+                List<ListeningSockets.Socket> sockets = ListeningSockets.of(second.pid());
+                System.out.println("DemoIT: the demo listens on " + sockets);
+                assertThat(sockets).as("listening sockets of the demo JVM").hasSizeGreaterThanOrEqualTo(5)
+                        .allSatisfy(s -> assertThat(s.loopback()).as("%s:%d is loopback", s.address(), s.port())
+                                .isTrue());
+                assertThat(sockets).extracting(ListeningSockets.Socket::port).contains(apiPort);
+            }
             Map<String, String> topic = handoffsOnTopic(second.await(KAFKA, Duration.ofSeconds(10)));
             assertThat(topic.values()).as("leads handed over").containsExactlyInAnyOrderElementsOf(printedLeads);
             assertThat(inboxHandoffIds(URI.create(second.await(INBOX, Duration.ofSeconds(10)))))
@@ -229,6 +238,11 @@ class DemoIT {
 
         void destroy() {
             process.destroy();
+        }
+
+        /** The demo JVM's: the launcher execs java. */
+        long pid() {
+            return process.pid();
         }
 
         String output() throws IOException {

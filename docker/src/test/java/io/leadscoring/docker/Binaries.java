@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Debian's {@code prometheus} package binaries. A developer machine without them skips the tests that need them;
+ * Debian's {@code prometheus} and {@code docker-compose} package binaries. A developer machine without them skips the tests that need them;
  * CI ({@code .ci/run}) installs them and sets {@code REQUIRE_PROMETHEUS=true}, so there a missing binary fails
  * instead of silently skipping the only check that the dashboards' queries name real metrics.
  */
@@ -20,12 +20,20 @@ final class Binaries {
 
     /** The binary, or a skipped (or, with REQUIRE_PROMETHEUS=true, failed) test. */
     static Path require(String name) {
+        return require(name, "prometheus", "REQUIRE_PROMETHEUS");
+    }
+
+    /**
+     * The binary of Debian's {@code aptPackage}, or a skipped test; a failed one when the environment variable
+     * {@code requireVariable} is {@code true} (CI sets it after installing the package).
+     */
+    static Path require(String name, String aptPackage, String requireVariable) {
         Optional<Path> found = find(name);
-        if ("true".equalsIgnoreCase(System.getenv("REQUIRE_PROMETHEUS"))) {
-            assertThat(found).as("%s on the PATH (apt-get install prometheus), required by REQUIRE_PROMETHEUS", name)
-                    .isPresent();
+        if ("true".equalsIgnoreCase(System.getenv(requireVariable))) {
+            assertThat(found).as("%s on the PATH (apt-get install %s), required by %s", name, aptPackage,
+                    requireVariable).isPresent();
         } else {
-            assumeTrue(found.isPresent(), name + " is not installed (Debian: apt-get install prometheus)");
+            assumeTrue(found.isPresent(), name + " is not installed (Debian: apt-get install " + aptPackage + ")");
         }
         return found.orElseThrow();
     }

@@ -68,6 +68,36 @@ class ComposeFileTest {
         assertThat(declaredVolumes).as("declared volumes in use").isEqualTo(usedVolumes);
     }
 
+    /** The scoring service's image: the one Jib builds (JibImageTest), tagged with the project version. */
+    static String scoringImage() throws Exception {
+        return Queries.YAML.readTree(COMPOSE.toFile()).path("services").path("scoring").path("image").asText();
+    }
+
+    @Test
+    void scoringRunsTheJibImageOfThisVersion() throws Exception {
+        assertThat(scoringImage()).isEqualTo("lead-scoring/scoring:" + System.getProperty("project.version"));
+    }
+
+    @Test
+    void connectMountsThePluginAndTheExporterUnderNamesWithoutTheVersion() throws Exception {
+        // The scoring image's tag is the only place for the version: an upgrade changes one line.
+        String compose = Files.readString(COMPOSE).replace("image: " + scoringImage(), "");
+        assertThat(compose).as("the compose file names no version of this project but the scoring image's")
+                .doesNotContain(System.getProperty("project.version"), "SNAPSHOT");
+        JsonNode connect = Queries.YAML.readTree(COMPOSE.toFile()).path("services").path("connect");
+        List<String> mounts = new ArrayList<>();
+        connect.path("volumes").forEach(v -> mounts.add(v.asText()));
+        assertThat(mounts).contains("./target/connect-plugins:/opt/connect-plugins:ro",
+                "./connect/jmx-exporter.yml:/etc/connect/jmx-exporter.yml:ro");
+        // The unpacked plugin: its jar and the connector's service file, where plugin.path finds them.
+        try (var files = Files.walk(COMPOSE.getParent().resolve("target/connect-plugins"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("sink-connector-") && n.endsWith(".jar"));
+        }
+        assertThat(connect.path("environment").path("KAFKA_OPTS").asText())
+                .contains("-javaagent:/opt/jmx-exporter/jmx_prometheus_javaagent.jar=9404:/etc/connect/jmx-exporter.yml");
+    }
+
     @Test
     void prometheusMountsTheShippedConfigurationAndRules() throws Exception {
         JsonNode volumes = Queries.YAML.readTree(COMPOSE.toFile()).path("services").path("prometheus").path("volumes");

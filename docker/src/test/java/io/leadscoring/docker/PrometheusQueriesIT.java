@@ -20,13 +20,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every query of every dashboard panel and alert rule, run through a real Prometheus that scrapes the real
- * pipeline ({@code bin/lead-scoring demo}: broker, scoring application, Connect, traffic). Each must succeed and
+ * pipeline ({@code bin/lead-scoring demo}: broker, scoring application, Connect, traffic): the scoring application's
+ * /metrics, and the Connect worker's through the Prometheus JMX exporter on docker/connect/jmx-exporter.yml, as in
+ * docker-compose.yml (the demo runs the exporter in its JVM, where its Connect worker runs). The demo's CRM inbox
+ * answers some requests 503 or 429, so failure and retry series exist. Each must succeed and
  * return a non-empty result: an empty result is how a misspelled metric or label shows. Alert rules are queried
  * without their thresholds (see {@link Queries#alertOperands}), which are empty by design while nothing fires.
  */
@@ -40,6 +45,10 @@ class PrometheusQueriesIT {
      * its refresh, every 60 s after the client starts, so give it two of them.
      */
     private static final Duration METRICS_WITHIN = Duration.ofSeconds(150);
+
+    /** The demo's line for the Connect worker's Prometheus endpoint. */
+    private static final Pattern CONNECT_METRICS =
+            Pattern.compile("^  Connect metrics +http://127\\.0\\.0\\.1:(\\d+)/metrics\\b.*");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Process> processes = new ArrayList<>();
@@ -69,6 +78,10 @@ class PrometheusQueriesIT {
                 "--data-dir", WORK.resolve("demo-data").toString())
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(demoLog.toFile()).start());
         awaitLine(demoLog, "Ready in ", READY_WITHIN);
+        awaitLine(demoLog, "  Connect metrics ", Duration.ofSeconds(10));
+        Matcher connectMetrics = Files.readAllLines(demoLog).stream().map(CONNECT_METRICS::matcher)
+                .filter(Matcher::matches).findFirst().orElseThrow(() -> new AssertionError(
+                        "the demo serves no Connect metrics:\n" + readQuietly(demoLog)));
 
         int prometheusPort = freePort();
         Path config = WORK.resolve("prometheus.yml");
@@ -84,6 +97,9 @@ class PrometheusQueriesIT {
                 "    metrics_path: /metrics",
                 "    static_configs:",
                 "      - targets: ['127.0.0.1:" + apiPort + "']",
+                "  - job_name: connect",
+                "    static_configs:",
+                "      - targets: ['127.0.0.1:" + connectMetrics.group(1) + "']",
                 ""));
         Path prometheusLog = WORK.resolve("prometheus.log");
         processes.add(new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
@@ -181,6 +197,14 @@ class PrometheusQueriesIT {
             Thread.sleep(500);
         }
         throw new AssertionError("no '" + prefix + "' within " + timeout.toSeconds() + " s:\n" + Files.readString(log));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private static List<Process> reversed(List<Process> list) {

@@ -38,7 +38,7 @@ class QueriesTest {
     void everyAlertHasAThresholdAndItsOperandsAreQueries() {
         Map<String, String> alerts = Queries.alertExpressions();
         assertThat(alerts).containsKeys("ConsumerLagGrowing", "DeadLetterRate", "NoHandoffsWhileEventsFlow",
-                "HandoffLatencyP99AboveObjective");
+                "HandoffLatencyP99AboveObjective", "CrmDeliveryFailures", "CrmDeadLetters", "CrmConnectorTaskFailed");
         alerts.forEach((name, expr) -> {
             List<String> operands = Queries.alertOperands(expr);
             assertThat(operands).as(name).allSatisfy(o -> assertThat(o).isNotBlank().doesNotEndWith(">"));

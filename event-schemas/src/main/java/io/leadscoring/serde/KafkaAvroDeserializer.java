@@ -189,11 +189,19 @@ public class KafkaAvroDeserializer extends AbstractKafkaAvroSerDe implements Des
         Schema readerSchema = model.getSchema(type);
         SchemaCompatibility.SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
-        if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
+        // A writer that only adds enum symbols is read: a record that uses a new symbol gets the reader enum's
+        // default, or fails alone (INVALID_AVRO, "No match for ..."), instead of every record of that schema.
+        if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE && !onlyMissingEnumSymbols(compatibility)) {
             return new Reader(writer, null, Reason.INCOMPATIBLE_SCHEMA, "writer schema id " + id
                     + " cannot be read as " + type.getName() + ": " + compatibility.getResult().getIncompatibilities());
         }
         return new Reader(writer, new SpecificDatumReader<>(writer, readerSchema, model), null, null);
+    }
+
+    private static boolean onlyMissingEnumSymbols(SchemaCompatibility.SchemaPairCompatibility compatibility) {
+        var incompatibilities = compatibility.getResult().getIncompatibilities();
+        return !incompatibilities.isEmpty() && incompatibilities.stream()
+                .allMatch(i -> i.getType() == SchemaCompatibility.SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS);
     }
 
     private static Class<?> specificClass(Schema writer) {

@@ -137,6 +137,33 @@ class BadBytesTest {
     }
 
     @Test
+    void aWriterThatAddsAnEnumSymbolIsReadExceptTheRecordsThatUseTheNewSymbol() {
+        // WebEvent v2 adds SCROLL to WebAction, which has no enum default: BACKWARD-compatible, so a producer can
+        // register it. Its records with known symbols must still be read; one with SCROLL is a bad record.
+        Schema v2 = new Schema.Parser().parse(WebEvent.getClassSchema().toString()
+                .replace("\"CLICK\"]", "\"CLICK\",\"SCROLL\"]"));
+        assertThat(v2.getField("action").schema().getEnumSymbols()).contains("SCROLL");
+
+        WebEvent read = (WebEvent) deserializer(true).deserialize(TOPIC, serialize(webEvent(v2, "FORM_SUBMIT")));
+        assertThat(read.getAction()).isEqualTo(io.leadscoring.events.WebAction.FORM_SUBMIT);
+        assertThat(read.getLeadId()).isEqualTo("L1");
+
+        AvroSerializationException e = failure(true, serialize(webEvent(v2, "SCROLL")));
+        assertThat(e.reason()).isEqualTo(Reason.INVALID_AVRO);
+        assertThat(e).hasMessageContaining("SCROLL");
+    }
+
+    private static GenericRecord webEvent(Schema schema, String action) {
+        GenericRecord record = new GenericData.Record(schema);
+        record.put("eventId", "e1");
+        record.put("leadId", "L1");
+        record.put("occurredAt", 1000L);
+        record.put("url", "https://example.com/");
+        record.put("action", new GenericData.EnumSymbol(schema.getField("action").schema(), action));
+        return record;
+    }
+
+    @Test
     void unreachableRegistryIsRetriableNotABadRecord() throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

@@ -44,6 +44,7 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
     private final DistributionSummary scores;
     private final Timer handoffLatency;
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Counter erasures;
 
     /** The points and awards counters of one behaviour rule; {@code sign} tells penalties from rewards. */
     private record RuleMeters(Counter points, Counter awards) {
@@ -88,6 +89,9 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
         for (String reason : ScoringMetrics.deadLetterReasons()) {
             deadLetters.put(reason, deadLetterCounter(reason));
         }
+        this.erasures = Counter.builder("leadscoring.erasures")
+                .description("Erasure requests (GDPR) carried out: the lead's state deleted, its score tombstoned")
+                .register(registry);
         Gauge.builder("leadscoring.rule.set.info", () -> 1)
                 .description("The rule set in use: its name and version as labels, value 1")
                 .tags("name", ruleSet.name(), "version", ruleSet.version()).register(registry);
@@ -152,6 +156,11 @@ public final class MicrometerScoringMetrics implements ScoringMetrics {
         handoffs.increment();
         // An event time ahead of this machine's clock (skew) counts as no latency rather than being dropped.
         handoffLatency.record(Math.max(latencyMillis, 0), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void erased() {
+        erasures.increment();
     }
 
     @Override

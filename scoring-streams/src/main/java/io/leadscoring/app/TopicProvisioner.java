@@ -30,10 +30,10 @@ final class TopicProvisioner {
 
     /**
      * Creates the missing topics (compacted where the topic is a latest-value view) when {@code create} is set, and
-     * checks that the inputs are co-partitioned: a lead's events and profile must meet in one task.
+     * checks that the inputs are co-partitioned: a lead's events, profile and erasure requests must meet in one task.
      */
     void provision(Topics topics, boolean create, int partitions, short replicationFactor) throws Exception {
-        List<String> all = new ArrayList<>(topics.inputs());
+        List<String> all = new ArrayList<>(topics.coPartitioned());
         all.addAll(topics.outputs());
         Set<String> existing = call(admin.listTopics().names());
         List<NewTopic> missing = new ArrayList<>();
@@ -55,8 +55,8 @@ final class TopicProvisioner {
             List<String> names = missing.stream().map(NewTopic::name).toList();
             if (!create) {
                 throw new IllegalStateException("Missing topics " + names + " and topics.create=false: create them "
-                        + "(inputs with equal partition counts, " + topics.profiles() + " and " + topics.scores()
-                        + " compacted) or set topics.create=true");
+                        + "(inputs and " + topics.erasures() + " with equal partition counts, " + topics.profiles()
+                        + " and " + topics.scores() + " compacted) or set topics.create=true");
             }
             try {
                 call(admin.createTopics(missing).all());
@@ -68,14 +68,14 @@ final class TopicProvisioner {
                 }
             }
         }
-        Map<String, TopicDescription> inputs = describe(topics.inputs());
+        Map<String, TopicDescription> inputs = describe(topics.coPartitioned());
         Set<Integer> counts = new java.util.TreeSet<>();
         inputs.values().forEach(d -> counts.add(d.partitions().size()));
         if (counts.size() > 1) {
             StringBuilder detail = new StringBuilder();
             inputs.forEach((name, d) -> detail.append(' ').append(name).append('=').append(d.partitions().size()));
             throw new IllegalStateException("Input topics are not co-partitioned (partitions:" + detail
-                    + "): a lead's events and profile must share a partition number");
+                    + "): a lead's events, profile and erasure requests must share a partition number");
         }
     }
 

@@ -24,8 +24,9 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class JsonRecords {
 
-    enum Kind { WEB, EMAIL, DOWNLOAD, PROFILE }
+    enum Kind { WEB, EMAIL, DOWNLOAD, PROFILE, ERASURE }
 
+    /** {@code value} is the Avro record; an erasure request has none (docs/ERASURE.md). */
     record Parsed(Kind kind, String leadId, SpecificRecord value) {
     }
 
@@ -46,7 +47,7 @@ final class JsonRecords {
         }
         String source = text(json, "source");
         if (source == null) {
-            throw new BadRecordException("missing \"source\" (web, email, download or profile)");
+            throw new BadRecordException("missing \"source\" (web, email, download, profile or erasure)");
         }
         String leadId = text(json, "leadId");
         return switch (source.toLowerCase(Locale.ROOT)) {
@@ -54,8 +55,10 @@ final class JsonRecords {
             case "email" -> new Parsed(Kind.EMAIL, leadId, email(json, leadId));
             case "download" -> new Parsed(Kind.DOWNLOAD, leadId, download(json, leadId));
             case "profile" -> new Parsed(Kind.PROFILE, leadId, profile(json, leadId));
+            // An erasure request: the lead starts from scratch, as live after `erase`.
+            case "erasure" -> new Parsed(Kind.ERASURE, nonNull(leadId), null);
             default -> throw new BadRecordException("unknown source '" + source
-                    + "' (expected web, email, download or profile)");
+                    + "' (expected web, email, download, profile or erasure)");
         };
     }
 

@@ -5,6 +5,7 @@ import io.leadscoring.scoring.RuleFileException;
 import io.leadscoring.scoring.RuleFileLoader;
 import io.leadscoring.scoring.RuleSet;
 import io.leadscoring.streams.DeadLetterHandler;
+import io.leadscoring.streams.ScoringConfig;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -17,13 +18,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code bin/lead-scoring}: the replay and run commands. */
+/** {@code bin/lead-scoring}: the replay, run and erase commands. */
 @Command(name = "lead-scoring", mixinStandardHelpOptions = true, version = "lead-scoring 0.1.0",
         description = {"Real-time, explainable lead scoring on Apache Kafka.",
                 "bin/lead-scoring demo runs the whole pipeline on this machine (see demo/README.md)."},
         subcommands = {LeadScoringCli.ReplayCommand.class, LeadScoringCli.RunCommand.class,
-                CommandLine.HelpCommand.class})
+                LeadScoringCli.EraseCommand.class, CommandLine.HelpCommand.class})
 public final class LeadScoringCli {
 
     /** Exit code of a refused rule file or configuration. */
@@ -47,7 +49,8 @@ public final class LeadScoringCli {
         Path rules;
 
         @Option(names = "--events", required = true, paramLabel = "FILE",
-                description = "JSON Lines of web, email, download (and profile) records, replayed in file order.")
+                description = "JSON Lines of web, email, download (and profile and erasure) records, replayed in "
+                        + "file order.")
         Path events;
 
         @Option(names = "--profiles", paramLabel = "FILE",
@@ -123,6 +126,49 @@ public final class LeadScoringCli {
                 // Start-up checks (missing or mis-partitioned topics, an unreachable cluster) say what to fix.
                 System.err.println("lead-scoring run: " + e.getMessage());
                 return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "erase", mixinStandardHelpOptions = true,
+            description = {"Requests the erasure (GDPR) of leads: writes a tombstone to the profiles topic and an "
+                    + "erasure request to topic.erasures for each lead id; the running application deletes the "
+                    + "lead's state and tombstones its score (docs/ERASURE.md).",
+                    "Uses the Kafka settings and topic names of the properties file that 'run' uses."})
+    static final class EraseCommand implements Callable<Integer> {
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "Properties file of 'run'.")
+        Path config;
+
+        @Parameters(arity = "1..*", paramLabel = "LEAD_ID", description = "Lead ids to erase.")
+        List<String> leadIds;
+
+        @Override
+        public Integer call() throws Exception {
+            String bad = Erase.checkLeadIds(leadIds);
+            if (bad != null) {
+                System.err.println("lead-scoring erase: " + bad + "; nothing was written");
+                return EXIT_BAD_INPUT;
+            }
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            }
+            ScoringConfig scoringConfig;
+            try {
+                scoringConfig = new ScoringConfig(props);
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                System.err.println(config + ": " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            try {
+                new Erase(scoringConfig, System.out).erase(leadIds);
+            } catch (IllegalStateException e) {
+                System.err.println("lead-scoring erase: " + e.getMessage());
+                return 1;
+            } finally {
+                System.out.flush();
             }
             return 0;
         }

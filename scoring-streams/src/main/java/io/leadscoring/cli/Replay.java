@@ -57,6 +57,7 @@ final class Replay implements AutoCloseable {
     private final TestInputTopic<String, EmailEvent> email;
     private final TestInputTopic<String, DownloadEvent> download;
     private final TestInputTopic<String, LeadProfile> profiles;
+    private final TestInputTopic<String, String> erasures;
     private final TestOutputTopic<String, StageChange> changes;
     private final TestOutputTopic<byte[], byte[]> scores;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
@@ -70,6 +71,7 @@ final class Replay implements AutoCloseable {
     private long deadLettered;
     private long stageChanges;
     private long handoffs;
+    private long erased;
 
     Replay(RuleSet rules, PrintStream out, PrintStream err) {
         this.out = out;
@@ -87,6 +89,7 @@ final class Replay implements AutoCloseable {
         this.email = driver.createInputTopic(topics.emailEvents(), keys, serdes.emailEvent().serializer());
         this.download = driver.createInputTopic(topics.downloadEvents(), keys, serdes.downloadEvent().serializer());
         this.profiles = driver.createInputTopic(topics.profiles(), keys, serdes.profile().serializer());
+        this.erasures = driver.createInputTopic(topics.erasures(), keys, keys);
         this.changes = driver.createOutputTopic(topics.stageChanges(), new StringDeserializer(),
                 serdes.stageChange().deserializer());
         this.scores = driver.createOutputTopic(topics.scores(), new ByteArrayDeserializer(),
@@ -145,6 +148,7 @@ final class Replay implements AutoCloseable {
             case EMAIL -> email.pipeInput(record.leadId(), (EmailEvent) record.value());
             case DOWNLOAD -> download.pipeInput(record.leadId(), (DownloadEvent) record.value());
             case PROFILE -> profiles.pipeInput(record.leadId(), (LeadProfile) record.value());
+            case ERASURE -> erasures.pipeInput(record.leadId(), record.leadId());
             default -> throw new IllegalStateException("unknown kind " + record.kind());
         }
     }
@@ -171,9 +175,14 @@ final class Replay implements AutoCloseable {
                     + header(record, DeadLetterHandler.HEADER_REASON) + " ("
                     + header(record, DeadLetterHandler.HEADER_ERROR) + ")");
         }
-        // Scores are the compacted current view; replay prints only stage changes.
+        // Scores are the compacted current view; replay prints only stage changes, and counts the erasures'
+        // tombstones.
         if (driver.producedTopicNames().contains(scoresTopic) && !scores.isEmpty()) {
-            scores.readRecordsToList();
+            for (TestRecord<byte[], byte[]> score : scores.readRecordsToList()) {
+                if (score.value() == null) {
+                    erased++;
+                }
+            }
         }
     }
 
@@ -204,9 +213,9 @@ final class Replay implements AutoCloseable {
     String summary() {
         double seconds = Math.max(1, System.nanoTime() - startedNanos) / 1e9;
         return String.format(java.util.Locale.ROOT,
-                "replay: %d records, %d skipped (%d dead-lettered), %d stage changes, %d SQL handoffs; "
-                        + "%.1f s, %.0f records/s",
-                records, skipped, deadLettered, stageChanges, handoffs, seconds,
+                "replay: %d records, %d skipped (%d dead-lettered), %d stage changes, %d SQL handoffs, "
+                        + "%d erasures; %.1f s, %.0f records/s",
+                records, skipped, deadLettered, stageChanges, handoffs, erased, seconds,
                 (records + skipped - deadLettered) / seconds);
     }
 

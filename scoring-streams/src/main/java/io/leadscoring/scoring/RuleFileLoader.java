@@ -27,16 +27,20 @@ import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Loads a rule file (SCORING.md, "The rule file"). Uses SnakeYAML's node API so that every problem carries its line;
@@ -99,10 +103,11 @@ public final class RuleFileLoader {
 
         RuleSet parse() throws RuleFileException {
             Node root;
+            LoaderOptions options = new LoaderOptions();
+            options.setProcessComments(false);
+            ParserImpl parser = new ParserImpl(new StreamReader(new StringReader(yaml)), options);
             try {
-                LoaderOptions options = new LoaderOptions();
-                options.setProcessComments(false);
-                root = new Yaml(options).compose(new StringReader(yaml));
+                root = new Composer(parser, new Resolver(), options).getSingleNode(); // as Yaml.compose does
             } catch (MarkedYAMLException e) {
                 Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
                 String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
@@ -110,7 +115,9 @@ public final class RuleFileLoader {
                 throw refuse(new RuleError(mark == null ? 0 : mark.getLine() + 1, null,
                         "not valid YAML: " + problem + context));
             } catch (YAMLException e) {
-                throw refuse(new RuleError(0, null, "not valid YAML: " + e.getMessage()));
+                // A parser limit (e.g. too many aliases: an alias bomb) has no mark; parsing stopped just before
+                // the next event.
+                throw refuse(new RuleError(lineOfNextEvent(parser), null, "not valid YAML: " + e.getMessage()));
             }
             if (root == null || isNull(root)) {
                 throw refuse(new RuleError(1, null, "the rule file is empty"));
@@ -612,6 +619,15 @@ public final class RuleFileLoader {
                 return Double.NaN;
             }
             return d;
+        }
+
+        private static int lineOfNextEvent(ParserImpl parser) {
+            try {
+                Event next = parser.peekEvent();
+                return next == null || next.getStartMark() == null ? 0 : next.getStartMark().getLine() + 1;
+            } catch (RuntimeException unreadable) {
+                return 0;
+            }
         }
 
         /** A number written in the file, NaN (with an error) when the node is not one. */

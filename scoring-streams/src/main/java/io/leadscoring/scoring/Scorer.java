@@ -5,6 +5,7 @@ import io.leadscoring.scoring.rules.Durations;
 import io.leadscoring.scoring.rules.FitRule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -63,14 +64,17 @@ public final class Scorer {
 
         String eventId = event.eventId();
         if (eventId != null) {
-            Long previous = windows.previousOccurrence(
-                    leadId, eventId, saturatedAdd(t, -DUPLICATE_WINDOW_MILLIS), saturatedAdd(t, DUPLICATE_WINDOW_MILLIS));
-            if (previous != null) {
+            // Only the part of the window where the lead can have an earlier event is looked up: none after
+            // its newest accepted one, none at all before its first record.
+            long from = saturatedAdd(t, -DUPLICATE_WINDOW_MILLIS);
+            long to = Math.min(saturatedAdd(t, DUPLICATE_WINDOW_MILLIS), newestAcceptedBound(state));
+            if (from <= to && windows.previousOccurrence(leadId, eventId, from, to) != null) {
                 return null;
             }
             windows.rememberEvent(leadId, eventId, t);
         }
 
+        summarize(state, windows);
         state.bind(rules);
         long T = state.hasRecords() ? Math.max(state.evaluationTime(), t) : t;
         state.setEvaluationTime(T);
@@ -105,7 +109,7 @@ public final class Scorer {
             }
         }
 
-        recordActivity(leadId, t, windows);
+        recordActivity(state, t, windows);
         return evaluate(state, currentProfileOrNull, windows, T, awards == null ? List.of() : awards);
     }
 
@@ -115,6 +119,7 @@ public final class Scorer {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(windows, "windows");
         checkProfile(state, profile);
+        summarize(state, windows);
         state.bind(rules);
         long t = profile.updatedAt();
         long T = state.hasRecords() ? Math.max(state.evaluationTime(), t) : t;
@@ -148,7 +153,7 @@ public final class Scorer {
             transition = new StageTransition(from, to, handoffId(state.leadId(), to, T, rules.id()));
         }
         return new Evaluation(state.leadId(), T, score, engagement, fit, fitGrade(fit), temperature(score),
-                activity(state.leadId(), T, windows), to, rules.id(), topReasons(reasons), awards, transition);
+                activity(state, T, windows), to, rules.id(), topReasons(reasons), awards, transition);
     }
 
     /**
@@ -156,7 +161,8 @@ public final class Scorer {
      * {@code at}, the fit of the given profile, the labels and reasons at {@code at}, and the lead's stage as it is
      * (only a record changes a stage, SCORING.md; {@code transition} is null and {@code awards} empty). With
      * {@code at} = the lead's T and its current profile it is the lead's last evaluation. Pure: neither the state
-     * nor the windows are modified (only {@link WindowedState#activityWeek} is read).
+     * nor the windows are modified (only {@link WindowedState#activityWeek} is read, for a state of format version 1
+     * that has no activity summary yet).
      *
      * @param at at least the lead's evaluation time T: decay only runs forward
      * @throws IllegalArgumentException when the lead has no processed record, or {@code at} is before its T
@@ -169,7 +175,7 @@ public final class Scorer {
         double fit = fit(currentProfileOrNull, reasons);
         double score = engagement + fit;
         return new Evaluation(state.leadId(), at, score, engagement, fit, fitGrade(fit), temperature(score),
-                activity(state.leadId(), at, windows), state.stage(), rules.id(), topReasons(reasons), List.of(),
+                activity(state, at, windows), state.stage(), rules.id(), topReasons(reasons), List.of(),
                 null);
     }
 
@@ -285,13 +291,87 @@ public final class Scorer {
         return Math.floorDiv(t, WEEK_MILLIS) * WEEK_MILLIS;
     }
 
-    private static void recordActivity(String leadId, long t, WindowedState windows) {
+    /**
+     * Keeps the week's latest times in the windows (what a state of format version 1 is rebuilt from, and what
+     * queries of the windows see) and adds t to the state's summary. The week is read only for a late event: for
+     * one in the newest week, or a later one, the summary already holds what the week holds.
+     */
+    private static void recordActivity(LeadState state, long t, WindowedState windows) {
+        String leadId = state.leadId();
         long week = weekStart(t);
-        long[] latest = windows.activityWeek(leadId, week);
+        long[] latest = weekFromSummary(state, week);
+        if (latest == UNKNOWN) {
+            latest = windows.activityWeek(leadId, week);
+        }
         long[] updated = insertLatest(latest, t);
         if (updated != latest) {
             windows.setActivityWeek(leadId, week, updated);
         }
+        state.recordAccepted(t);
+    }
+
+    private static final long[] UNKNOWN = new long[0];
+
+    /**
+     * The up to 3 latest accepted times of the week starting at {@code week} (null: none) when the summary holds
+     * them all, else {@link #UNKNOWN}. It does when the week starts after T − horizon (no event of it has left
+     * the summary) and is not older than the newest accepted event's week: events of the week the summary does not
+     * hold are then below its third-latest time, which lies in the same week.
+     */
+    private static long[] weekFromSummary(LeadState state, long week) {
+        if (!state.summarized() || week <= state.horizonStart()) {
+            return UNKNOWN;
+        }
+        long[] latest = state.latestTimes();
+        if (latest.length == 0 || week > latest[0]) {
+            return null; // every accepted event is older than the week
+        }
+        if (week != weekStart(latest[0])) {
+            return UNKNOWN;
+        }
+        int n = 0;
+        while (n < latest.length && latest[n] >= week) {
+            n++;
+        }
+        return Arrays.copyOf(latest, n);
+    }
+
+    /**
+     * An upper bound of the lead's accepted event times (T is one: it is the largest time of its records); the
+     * newest one when the summary has it; Long.MIN_VALUE before its first record.
+     */
+    private static long newestAcceptedBound(LeadState state) {
+        if (!state.hasRecords()) {
+            return Long.MIN_VALUE;
+        }
+        if (!state.summarized()) {
+            return state.evaluationTime();
+        }
+        long[] latest = state.latestTimes();
+        return latest.length > 0 ? latest[0] : state.horizonStart();
+    }
+
+    /**
+     * Rebuilds the activity summary of a state read from format version 1 (once per lead) from its 12 activity
+     * weeks up to T's week, which hold every accepted event the summary covers.
+     */
+    private static void summarize(LeadState state, WindowedState windows) {
+        if (state.summarized()) {
+            return;
+        }
+        long week = weekStart(state.evaluationTime());
+        long[] latest = null;
+        int mask = 0;
+        for (int k = 0; k < LATENT_WINDOW_WEEKS; k++) {
+            long[] times = windows.activityWeek(state.leadId(), week - k * WEEK_MILLIS);
+            if (!isEmpty(times)) {
+                mask |= 1 << k;
+                for (long time : times) {
+                    latest = insertLatest(latest, time);
+                }
+            }
+        }
+        state.setSummary(latest == null ? new long[0] : latest, mask);
     }
 
     /** The up-to-3 largest of {@code latest ∪ {t}}, largest first; {@code latest} itself when t does not enter. */
@@ -318,8 +398,25 @@ public final class Scorer {
     }
 
     /**
-     * ACTIVE iff the third-largest accepted time in weeks W and W−1 is ≥ T − 7d; LATENT iff at least 3 of the weeks
-     * W−11..W hold an accepted event; DORMANT otherwise (W = T's week). See docs/SCORING-NOTES.md for why this is exact.
+     * ACTIVE iff the third-largest accepted time is ≥ T − 7d (no accepted time is later than T); LATENT iff at
+     * least 3 of the weeks W−11..W hold an accepted event; DORMANT otherwise (W = T's week). From the state's
+     * summary; from the windows for a state of format version 1 that has none yet.
+     */
+    static Activity activity(LeadState state, long T, WindowedState windows) {
+        if (!state.summarized()) {
+            return activity(state.leadId(), T, windows);
+        }
+        long[] latest = state.latestTimes();
+        if (latest.length >= ACTIVE_EVENTS && latest[ACTIVE_EVENTS - 1] >= saturatedAdd(T, -7 * Durations.DAY)) {
+            return Activity.ACTIVE;
+        }
+        return Integer.bitCount(state.weekMaskAt(T)) >= LATENT_WEEKS ? Activity.LATENT : Activity.DORMANT;
+    }
+
+    /**
+     * {@link #activity(LeadState, long, WindowedState)} from the windows alone: ACTIVE iff the third-largest accepted
+     * time in weeks W and W−1 is ≥ T − 7d; LATENT iff at least 3 of the weeks W−11..W hold an accepted event;
+     * DORMANT otherwise (W = T's week). See docs/SCORING-NOTES.md for why this is exact.
      */
     static Activity activity(String leadId, long T, WindowedState windows) {
         long week = weekStart(T);

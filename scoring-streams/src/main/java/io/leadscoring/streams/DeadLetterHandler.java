@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,6 +35,13 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
     public static final String HEADER_PARTITION = "dlq.partition";
     public static final String HEADER_OFFSET = "dlq.offset";
     public static final String HEADER_PROCESSOR = "dlq.processor";
+    /** Present when the original key and value were left out because the dead letter would be too large. */
+    public static final String HEADER_OMITTED = "dlq.omitted";
+
+    /** Longest {@value #HEADER_ERROR} and logged error: a message may quote a multi-megabyte input. */
+    static final int MAX_ERROR_LENGTH = 1000;
+    /** Room left for the record's and batch's own framing under the producer's size limit. */
+    static final int FRAMING_BYTES = 1024;
 
     /** Reason of a record that decoded but broke the input contract. */
     public static final String REASON_INVALID_RECORD = "INVALID_RECORD";
@@ -49,6 +58,7 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
 
     private String deadLetterTopic;
     private ScoringMetrics metrics = ScoringMetrics.NONE;
+    private int maxRecordBytes = 1024 * 1024; // the producer's default max.request.size
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -56,6 +66,13 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
         deadLetterTopic = topic == null ? Topics.DEFAULT_DEAD_LETTER : topic.toString();
         if (configs.get(METRICS_CONFIG) instanceof ScoringMetrics configured) {
             metrics = configured;
+        }
+        Object maxRequest = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (maxRequest == null) {
+            maxRequest = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        if (maxRequest != null) {
+            maxRecordBytes = Integer.parseInt(maxRequest.toString().trim());
         }
     }
 
@@ -97,18 +114,42 @@ public class DeadLetterHandler implements DeserializationExceptionHandler, Proce
 
     private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
             String reason, Exception exception) {
+        String error = shorten(String.valueOf(exception.getMessage()));
         log.warn("Dead-lettering record {}-{}@{}: {} ({})", context.topic(), context.partition(), context.offset(),
-                reason, exception.getMessage());
+                reason, error);
         Headers headers = new RecordHeaders(context.headers() == null ? null : context.headers().toArray());
         headers.add(HEADER_REASON, bytes(reason));
-        headers.add(HEADER_ERROR, bytes(String.valueOf(exception.getMessage())));
+        headers.add(HEADER_ERROR, bytes(error));
         headers.add(HEADER_TOPIC, bytes(context.topic()));
         headers.add(HEADER_PARTITION, bytes(Integer.toString(context.partition())));
         headers.add(HEADER_OFFSET, bytes(Long.toString(context.offset())));
         headers.add(HEADER_PROCESSOR, bytes(context.processorNodeId()));
         Long timestamp = context.timestamp() >= 0 ? context.timestamp() : null;
+        int size = length(key) + length(value);
+        for (Header header : headers) {
+            size += header.key().length() + length(header.value());
+        }
+        if (size + FRAMING_BYTES > maxRecordBytes) {
+            // The producer would refuse it and fail the task on every retry: a stall. The original stays in its
+            // input topic at the offset the headers name, for as long as that topic retains it.
+            headers.add(HEADER_OMITTED, bytes("key of " + length(key) + " and value of " + length(value)
+                    + " bytes left out: the dead letter would exceed max.request.size=" + maxRecordBytes));
+            log.warn("Dead letter of {}-{}@{} without its key and value: {} bytes exceed max.request.size={}",
+                    context.topic(), context.partition(), context.offset(), size, maxRecordBytes);
+            key = null;
+            value = null;
+        }
         metrics.deadLetter(reason);
         return List.of(new ProducerRecord<>(deadLetterTopic, null, timestamp, key, value, headers));
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
+    static String shorten(String message) {
+        return message.length() <= MAX_ERROR_LENGTH ? message
+                : message.substring(0, MAX_ERROR_LENGTH) + "... (" + message.length() + " characters)";
     }
 
     private static byte[] bytes(String s) {

@@ -33,6 +33,9 @@ public final class Names {
     static final String SCORES_SINK = "scores-sink";
     static final String STAGE_CHANGES_SINK = "stage-changes-sink";
     static final String SQL_HANDOFFS_SINK = "sql-handoffs-sink";
+    static final String ERASURES_SOURCE = "erasures-source";
+    static final String ERASE_LEADS = "erase-leads";
+    static final String ERASURE_TOMBSTONES_SINK = "erasure-tombstones-sink";
 
     private Names() {
     }

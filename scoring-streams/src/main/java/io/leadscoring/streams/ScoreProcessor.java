@@ -31,16 +31,36 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 final class ScoreProcessor implements Processor<String, ScoringInput, String, SpecificRecord> {
 
+    /**
+     * Longest lead id and event id, in characters. They are keys of the outputs and of the stores' changelogs (an
+     * event id is part of a {@code seen-events} key), so a multi-megabyte id would make a record no topic takes and
+     * fail the task on every retry; such a record breaks the input contract instead.
+     */
+    static final int MAX_ID_LENGTH = 1024;
+
+    /**
+     * Most characters of text in a profile (its fields and attributes): its changelog record and the StageChange
+     * that carries its contact details must stay far below the 1 MiB a topic takes by default.
+     */
+    static final int MAX_PROFILE_CHARS = 100_000;
+
     private final Scorer scorer;
     private final ScoringMetrics metrics;
+    private final long maxAheadMs;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, LeadState> leads;
     private TimestampedKeyValueStore<String, LeadProfile> profiles;
     private StoreWindowedState windows;
 
-    ScoreProcessor(Scorer scorer, ScoringMetrics metrics) {
+    /**
+     * @param maxAhead how far past the wall clock an event may lie: window stores drop what is older than the newest
+     *     time they hold minus their retention, so one event further ahead than the late-event horizon would make
+     *     every current event of its partition too old to remember (caps, duplicates, activity) from then on
+     */
+    ScoreProcessor(Scorer scorer, ScoringMetrics metrics, java.time.Duration maxAhead) {
         this.scorer = scorer;
         this.metrics = metrics;
+        this.maxAheadMs = maxAhead.toMillis();
     }
 
     @Override
@@ -59,6 +79,11 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
         String leadId = record.key();
         ScoringInput input = record.value();
         validate(leadId, input);
+        if (input.event() != null && input.event().occurredAt() - maxAheadMs > context.currentSystemTimeMs()) {
+            throw new InvalidRecordException("occurredAt " + Instant.ofEpochMilli(input.event().occurredAt())
+                    + " is more than " + java.time.Duration.ofMillis(maxAheadMs) + " (late.event.horizon.ms) ahead of"
+                    + " the clock, " + Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        }
         windows.startRecord();
 
         LeadState state = leads.get(leadId);
@@ -110,6 +135,10 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
             if (input.event().eventId() == null || input.event().eventId().isBlank()) {
                 throw new InvalidRecordException("eventId is empty");
             }
+            if (input.event().eventId().length() > MAX_ID_LENGTH) {
+                throw new InvalidRecordException("eventId is " + input.event().eventId().length()
+                        + " characters long, longer than " + MAX_ID_LENGTH);
+            }
             if (input.event().occurredAt() < 0) {
                 throw new InvalidRecordException("occurredAt is before 1970: " + input.event().occurredAt());
             }
@@ -124,8 +153,30 @@ final class ScoreProcessor implements Processor<String, ScoringInput, String, Sp
         if (leadId == null || leadId.isBlank()) {
             throw new InvalidRecordException("the lead id (leadId) is empty");
         }
+        if (key.length() > MAX_ID_LENGTH || leadId.length() > MAX_ID_LENGTH) {
+            throw new InvalidRecordException("the lead id is " + Math.max(key.length(), leadId.length())
+                    + " characters long, longer than " + MAX_ID_LENGTH);
+        }
         if (!key.equals(leadId)) {
             throw new InvalidRecordException("key '" + key + "' differs from leadId '" + leadId + "'");
+        }
+    }
+
+    static void validateProfileSize(LeadProfile profile) {
+        long chars = 0;
+        for (org.apache.avro.Schema.Field field : profile.getSchema().getFields()) {
+            if (profile.get(field.pos()) instanceof CharSequence text) {
+                chars += text.length();
+            }
+        }
+        if (profile.getAttributes() != null) {
+            for (var attribute : profile.getAttributes().entrySet()) {
+                chars += String.valueOf(attribute.getKey()).length() + String.valueOf(attribute.getValue()).length();
+            }
+        }
+        if (chars > MAX_PROFILE_CHARS) {
+            throw new InvalidRecordException("the profile holds " + chars + " characters of text, more than "
+                    + MAX_PROFILE_CHARS);
         }
     }
 

@@ -24,6 +24,7 @@ public final class ScoringConfig extends AbstractConfig {
     public static final String TOPIC_STAGE_CHANGES = "topic.stage-changes";
     public static final String TOPIC_SQL_HANDOFFS = "topic.sql-handoffs";
     public static final String TOPIC_DEAD_LETTER = "topic.dead-letter";
+    public static final String TOPIC_ERASURES = "topic.erasures";
     public static final String TOPICS_CREATE = "topics.create";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
@@ -73,6 +74,10 @@ public final class ScoringConfig extends AbstractConfig {
             .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
                     "Replication factor of created topics; -1 takes the broker's default.", TOPICS_GROUP, 11,
                     ConfigDef.Width.SHORT, "Replication factor")
+            .define(TOPIC_ERASURES, Type.STRING, Topics.DEFAULT_ERASURES, Importance.MEDIUM,
+                    "Erasure requests in (GDPR; key and value the lead id as UTF-8 text, co-partitioned with the "
+                            + "events); bin/lead-scoring erase writes them.", TOPICS_GROUP, 12,
+                    ConfigDef.Width.MEDIUM, "Erasure requests")
             .define(LATE_EVENT_HORIZON_MS, Type.LONG, Duration.ofDays(30).toMillis(), Range.atLeast(0),
                     Importance.LOW, "How late a record may arrive, behind the newest record in its partition, and "
                             + "still find its cap, duplicate and activity windows.")
@@ -105,7 +110,8 @@ public final class ScoringConfig extends AbstractConfig {
     public Topics topics() {
         return new Topics(getString(TOPIC_WEB_EVENTS), getString(TOPIC_EMAIL_EVENTS),
                 getString(TOPIC_DOWNLOAD_EVENTS), getString(TOPIC_PROFILES), getString(TOPIC_SCORES),
-                getString(TOPIC_STAGE_CHANGES), getString(TOPIC_SQL_HANDOFFS), getString(TOPIC_DEAD_LETTER));
+                getString(TOPIC_STAGE_CHANGES), getString(TOPIC_SQL_HANDOFFS), getString(TOPIC_DEAD_LETTER),
+                getString(TOPIC_ERASURES));
     }
 
     public Duration lateEventHorizon() {

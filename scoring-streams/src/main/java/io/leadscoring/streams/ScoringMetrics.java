@@ -62,6 +62,10 @@ public interface ScoringMetrics {
     default void handoff(long latencyMillis) {
     }
 
+    /** A lead's state was erased on request (GDPR; one call per valid erasure record, known lead or not). */
+    default void erased() {
+    }
+
     /** A record went to the dead-letter topic; {@code reason} is its {@code dlq.reason} header. */
     default void deadLetter(String reason) {
     }

@@ -11,7 +11,8 @@ final class StoreWindowedState implements WindowedState {
     /**
      * Event ids are stored in week buckets, their exact time as the value: a window-store range fetch costs one
      * lookup per distinct window start in the range (in memory) or per segment (RocksDB), so millisecond starts
-     * would make each duplicate check scan every event of two weeks; week buckets make it three lookups.
+     * would make each duplicate check scan every event of two weeks; week buckets make it three lookups at most, two
+     * for an on-time event (the core looks no later than the lead's newest event).
      */
     static final long SEEN_BUCKET_MS = 7L * 24 * 60 * 60 * 1000;
 

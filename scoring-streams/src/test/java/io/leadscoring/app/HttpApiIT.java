@@ -104,7 +104,7 @@ class HttpApiIT {
     void oneInstanceAnswersLeadsTopHealthAndMetrics() throws Exception {
         Topics topics = uniqueTopics("one");
         ScoringApplication app = start(config("one", topics, tmp.resolve("state"), null));
-        awaitRunning(app);
+        AppTestSupport.awaitRunning(app, TIMEOUT);
         String base = "http://127.0.0.1:" + app.httpPort();
 
         List<ReplayAccess.Input> inputs = sampleInputs();
@@ -174,7 +174,7 @@ class HttpApiIT {
     void twoInstancesAnswerForEveryLeadAndMergeTheirTopListsWithTheToken() throws Exception {
         Topics topics = uniqueTopics("two");
         ScoringApplication first = start(config("two", topics, tmp.resolve("state-1"), TOKEN));
-        awaitRunning(first);
+        AppTestSupport.awaitRunning(first, TIMEOUT);
         ScoringApplication second = start(config("two", topics, tmp.resolve("state-2"), TOKEN));
         awaitBalanced(first, second);
         List<ScoringApplication> apps = List.of(first, second);
@@ -245,7 +245,7 @@ class HttpApiIT {
 
         Topics topics = uniqueTopics("page");
         ScoringApplication app = start(config("page", topics, tmp.resolve("state"), TOKEN));
-        awaitRunning(app);
+        AppTestSupport.awaitRunning(app, TIMEOUT);
         List<ReplayAccess.Input> inputs = sampleInputs();
         produce(topics, inputs);
         RuleSet rules = RuleFileLoader.load(samplesDir().resolve("rules.yaml"));
@@ -508,7 +508,8 @@ class HttpApiIT {
         return new Topics(broker.uniqueTopic(test + "-web"), broker.uniqueTopic(test + "-email"),
                 broker.uniqueTopic(test + "-download"), broker.uniqueTopic(test + "-profiles"),
                 broker.uniqueTopic(test + "-scores"), broker.uniqueTopic(test + "-stage-changes"),
-                broker.uniqueTopic(test + "-sql-handoffs"), broker.uniqueTopic(test + "-dead-letter"));
+                broker.uniqueTopic(test + "-sql-handoffs"), broker.uniqueTopic(test + "-dead-letter"),
+                broker.uniqueTopic(test + "-erasures"));
     }
 
     private final Map<String, String> applicationIds = new HashMap<>();
@@ -525,14 +526,7 @@ class HttpApiIT {
         config.put("heartbeat.interval.ms", "1000");
         config.put("schema.registry.url", "mock://" + scope);
         config.put("rules.file", samplesDir().resolve("rules.yaml").toString());
-        config.put("topic.web-events", topics.webEvents());
-        config.put("topic.email-events", topics.emailEvents());
-        config.put("topic.download-events", topics.downloadEvents());
-        config.put("topic.profiles", topics.profiles());
-        config.put("topic.scores", topics.scores());
-        config.put("topic.stage-changes", topics.stageChanges());
-        config.put("topic.sql-handoffs", topics.sqlHandoffs());
-        config.put("topic.dead-letter", topics.deadLetter());
+        AppTestSupport.putTopics(config, topics);
         config.put("topics.partitions", Integer.toString(PARTITIONS));
         config.put("topics.replication.factor", "1");
         config.put("http.port", "0");
@@ -547,16 +541,6 @@ class HttpApiIT {
         running.add(app);
         app.start();
         return app;
-    }
-
-    private static void awaitRunning(ScoringApplication app) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (app.streams().state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not RUNNING within " + TIMEOUT + ": " + app.streams().state());
-            }
-            Thread.sleep(50);
-        }
     }
 
     /** Both RUNNING, each with active tasks. */

@@ -51,6 +51,15 @@ class MicrometerScoringMetricsTest {
     }
 
     @Test
+    void erasuresAreCountedFromZero() {
+        assertThat(registry.scrape()).contains("leadscoring_erasures_total 0.0");
+        metrics.erased();
+        metrics.erased();
+        assertThat(registry.scrape()).contains("leadscoring_erasures_total 2.0");
+        assertThat(registry.get("leadscoring.erasures").counter().count()).isEqualTo(2.0);
+    }
+
+    @Test
     void everySeriesExistsAtZeroBeforeTheFirstRecord() {
         String text = registry.scrape();
         for (Source source : Source.values()) {
@@ -216,12 +225,13 @@ class MicrometerScoringMetricsTest {
         List<String> names = registry.getMeters().stream().map(Meter::getId).map(id -> id.getName()).distinct()
                 .sorted().toList();
         assertThat(names).containsExactly("leadscoring.awards", "leadscoring.dead.letters",
-                "leadscoring.duplicate.events", "leadscoring.events", "leadscoring.handoff.latency",
+                "leadscoring.duplicate.events", "leadscoring.erasures", "leadscoring.events",
+                "leadscoring.handoff.latency",
                 "leadscoring.handoffs", "leadscoring.lead.score", "leadscoring.points.awarded",
                 "leadscoring.rule.set.info", "leadscoring.stage.changes");
         String text = registry.scrape();
         for (String family : List.of("leadscoring_awards_total", "leadscoring_dead_letters_total",
-                "leadscoring_duplicate_events_total", "leadscoring_events_total",
+                "leadscoring_duplicate_events_total", "leadscoring_erasures_total", "leadscoring_events_total",
                 "leadscoring_handoff_latency_seconds", "leadscoring_handoffs_total", "leadscoring_lead_score",
                 "leadscoring_points_awarded_total", "leadscoring_rule_set_info", "leadscoring_stage_changes_total")) {
             assertThat(text).contains("# HELP " + family + " ");

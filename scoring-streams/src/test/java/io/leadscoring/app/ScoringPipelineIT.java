@@ -47,7 +47,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Config;
@@ -69,7 +68,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,14 +196,14 @@ class ScoringPipelineIT {
 
         // Batch 1 on a fresh application, which provisions the topics.
         ScoringApplication first = start(config);
-        awaitRunning(first);
+        AppTestSupport.awaitRunning(first, TIMEOUT);
         produce(topics, batches.get(0));
         assertOutputsUpTo(topics, reference, 0);
         stop(first);
 
         // Batch 2 on a new instance with the same application.id and state.dir.
         ScoringApplication second = start(config);
-        awaitRunning(second);
+        AppTestSupport.awaitRunning(second, TIMEOUT);
         produce(topics, batches.get(1));
         assertOutputsUpTo(topics, reference, 1);
         stop(second);
@@ -214,7 +212,7 @@ class ScoringPipelineIT {
         deleteRecursively(stateDir);
         assertThat(stateDir).doesNotExist();
         ScoringApplication third = start(config);
-        awaitRunning(third);
+        AppTestSupport.awaitRunning(third, TIMEOUT);
         produce(topics, batches.get(2));
         assertOutputsUpTo(topics, reference, 2);
         assertThat(third.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
@@ -389,8 +387,8 @@ class ScoringPipelineIT {
         Path rulesFile = samplesDir().resolve("rules.yaml");
         Topics topics = uniqueTopics("c");
         ScoringApplication app = start(config("dead-letters", topics, rulesFile, tmp.resolve("state")));
-        awaitRunning(app);
-        Set<String> threads = threadNames(app);
+        AppTestSupport.awaitRunning(app, TIMEOUT);
+        Set<String> threads = AppTestSupport.threadNames(app);
 
         Random random = new Random(3);
         byte[] noise = new byte[64];
@@ -469,7 +467,7 @@ class ScoringPipelineIT {
         assertThat(dlq3.getFit()).isEqualTo(0.0);
         assertThat(reasons(dlq3.getReasons())).containsExactly("pricing-page=20.0");
         assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
-        assertThat(threadNames(app)).as("no stream thread died and was replaced").isEqualTo(threads);
+        assertThat(AppTestSupport.threadNames(app)).as("no stream thread died and was replaced").isEqualTo(threads);
     }
 
     // ---- d. topic provisioning through start()
@@ -480,7 +478,7 @@ class ScoringPipelineIT {
         ScoringApplication app = start(config("provision", topics, samplesDir().resolve("rules.yaml"),
                 tmp.resolve("state")));
 
-        List<String> all = Stream.concat(topics.inputs().stream(), topics.outputs().stream()).toList();
+        List<String> all = Stream.concat(topics.coPartitioned().stream(), topics.outputs().stream()).toList();
         Map<String, TopicDescription> described = broker.admin().describeTopics(all).allTopicNames()
                 .get(30, TimeUnit.SECONDS);
         assertThat(described.keySet()).containsExactlyInAnyOrderElementsOf(all);
@@ -502,7 +500,7 @@ class ScoringPipelineIT {
     void withoutTopicCreationAMissingTopicStopsStartNamingTheTopics() throws Exception {
         Topics topics = uniqueTopics("d");
         createTopics(List.of(topics.webEvents(), topics.emailEvents(), topics.downloadEvents(), topics.profiles(),
-                topics.scores()), PARTITIONS);
+                topics.erasures(), topics.scores()), PARTITIONS);
         Map<String, Object> config = config("no-create", topics, samplesDir().resolve("rules.yaml"),
                 tmp.resolve("state"));
         config.put("topics.create", "false");
@@ -826,7 +824,8 @@ class ScoringPipelineIT {
         return new Topics(broker.uniqueTopic(test + "-web"), broker.uniqueTopic(test + "-email"),
                 broker.uniqueTopic(test + "-download"), broker.uniqueTopic(test + "-profiles"),
                 broker.uniqueTopic(test + "-scores"), broker.uniqueTopic(test + "-stage-changes"),
-                broker.uniqueTopic(test + "-sql-handoffs"), broker.uniqueTopic(test + "-dead-letter"));
+                broker.uniqueTopic(test + "-sql-handoffs"), broker.uniqueTopic(test + "-dead-letter"),
+                broker.uniqueTopic(test + "-erasures"));
     }
 
     private Map<String, Object> config(String name, Topics topics, Path rulesFile, Path stateDir) {
@@ -842,14 +841,7 @@ class ScoringPipelineIT {
         config.put("heartbeat.interval.ms", "1000");
         config.put("schema.registry.url", "mock://" + scope);
         config.put("rules.file", rulesFile.toString());
-        config.put("topic.web-events", topics.webEvents());
-        config.put("topic.email-events", topics.emailEvents());
-        config.put("topic.download-events", topics.downloadEvents());
-        config.put("topic.profiles", topics.profiles());
-        config.put("topic.scores", topics.scores());
-        config.put("topic.stage-changes", topics.stageChanges());
-        config.put("topic.sql-handoffs", topics.sqlHandoffs());
-        config.put("topic.dead-letter", topics.deadLetter());
+        AppTestSupport.putTopics(config, topics);
         config.put("topics.partitions", Integer.toString(PARTITIONS));
         config.put("topics.replication.factor", "1");
         config.put("http.port", "0"); // the HTTP API on any free port: tests never collide on 8080
@@ -873,28 +865,13 @@ class ScoringPipelineIT {
         assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
     }
 
-    private static void awaitRunning(ScoringApplication app) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (app.streams().state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not RUNNING within " + TIMEOUT + ": " + app.streams().state());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static Set<String> threadNames(ScoringApplication app) {
-        return app.streams().metadataForLocalThreads().stream().map(ThreadMetadata::threadName)
-                .collect(Collectors.toSet());
-    }
-
     /**
      * Every topic of the pipeline, as TopicProvisioner would create it, but for recorded data: no segment rolls on
      * event-time age (so no compaction while the test reads) and no time-based retention.
      */
     private void createTopics(Topics topics) throws Exception {
         List<NewTopic> all = new ArrayList<>();
-        List<String> names = Stream.concat(topics.inputs().stream(), topics.outputs().stream()).toList();
+        List<String> names = Stream.concat(topics.coPartitioned().stream(), topics.outputs().stream()).toList();
         for (String name : names) {
             Map<String, String> configs = new HashMap<>();
             configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofDays(3650).toMillis()));

@@ -22,7 +22,7 @@ public final class ReplayAccess {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Which input topic a record belongs on. */
-    public enum Kind { WEB, EMAIL, DOWNLOAD, PROFILE }
+    public enum Kind { WEB, EMAIL, DOWNLOAD, PROFILE, ERASURE }
 
     /** One JSON Lines record after {@link JsonRecords#parse}: the key is the lead id. */
     public record Input(Kind kind, String leadId, SpecificRecord value) {

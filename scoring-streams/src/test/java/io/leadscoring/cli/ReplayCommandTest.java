@@ -216,6 +216,40 @@ class ReplayCommandTest {
     }
 
     @Test
+    void anErasureRecordMakesTheLeadStartFromScratchAsLive() throws Exception {
+        Path rules = write("example-1.yaml", EXAMPLE_1_RULES);
+        Path events = write("erasure.jsonl", """
+                {"source":"web","eventId":"e1","leadId":"lead-1","occurredAt":"2026-03-02T10:00:00Z","url":"https://www.example.com/blog/a"}
+                {"source":"web","eventId":"f1","leadId":"lead-2","occurredAt":"2026-03-02T11:00:00Z","url":"https://www.example.com/blog/a"}
+                {"source":"download","eventId":"e2","leadId":"lead-1","occurredAt":"2026-03-03T10:00:00Z","assetId":"eb-1","assetType":"EBOOK"}
+                {"source":"download","eventId":"f2","leadId":"lead-2","occurredAt":"2026-03-03T11:00:00Z","assetId":"eb-1","assetType":"EBOOK"}
+                {"source":"web","eventId":"e3","leadId":"lead-1","occurredAt":"2026-03-04T10:00:00Z","url":"https://www.example.com/demo","action":"FORM_SUBMIT"}
+                {"source":"erasure","leadId":"lead-1"}
+                {"source":"erasure","leadId":""}
+                {"source":"web","eventId":"e3","leadId":"lead-1","occurredAt":"2026-03-07T10:00:00Z","url":"https://www.example.com/demo","action":"FORM_SUBMIT"}
+                {"source":"web","eventId":"f3","leadId":"lead-2","occurredAt":"2026-03-08T10:00:00Z","url":"https://www.example.com/demo","action":"FORM_SUBMIT"}
+                """);
+
+        Run run = replay("--rules", rules.toString(), "--events", events.toString());
+
+        assertThat(run.exitCode()).isZero();
+        List<JsonNode> changes = parseAll(run.stdout());
+        changes.forEach(ReplayCommandTest::assertContractShape);
+        assertThat(changes).extracting(c -> c.get("leadId").asText() + " " + c.get("previousStage").asText() + "->"
+                + c.get("stage").asText() + " " + c.get("score").asDouble()).containsExactly(
+                        "lead-1 NEW->SQL 75.0",
+                        // Erased: the demo request alone, the same event id counted again, and NEW again.
+                        "lead-1 NEW->MQL 50.0",
+                        // Untouched: its blog read and e-book still count.
+                        "lead-2 NEW->SQL 75.0");
+        assertThat(reasons(changes.get(1))).containsExactly("demo-request=50.0");
+        assertThat(run.stderr()).contains(events + ":7: skipped: dead-lettered as the live pipeline would: "
+                + "INVALID_RECORD (erasure request: the record key, the lead id, is empty)");
+        assertThat(run.stderr()).contains("replay: 9 records, 1 skipped (1 dead-lettered), 3 stage changes, "
+                + "2 SQL handoffs, 1 erasures");
+    }
+
+    @Test
     void aBadRuleFileExitsWithTwoAndNamesFileLineAndRule() throws Exception {
         Path rules = write("broken.yaml", """
                 name: broken

@@ -19,6 +19,7 @@ final class RecordingScoringMetrics implements ScoringMetrics {
     final Map<Stage, Integer> stageChanges = new TreeMap<>();
     final List<Long> handoffLatencies = new ArrayList<>();
     final Map<String, Integer> deadLetters = new TreeMap<>();
+    int erasures;
 
     @Override
     public synchronized void event(Source source, Enum<?> type) {
@@ -49,6 +50,11 @@ final class RecordingScoringMetrics implements ScoringMetrics {
     @Override
     public synchronized void handoff(long latencyMillis) {
         handoffLatencies.add(latencyMillis);
+    }
+
+    @Override
+    public synchronized void erased() {
+        erasures++;
     }
 
     @Override

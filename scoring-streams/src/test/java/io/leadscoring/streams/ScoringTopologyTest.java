@@ -102,7 +102,9 @@ class ScoringTopologyTest {
                         when: { source: email, type: OPENED }
                         points: 5
                     """;
-            try (var t = new TopologyHarness(rules)) {
+            // Weeks of events past the driver's clock (T0): a horizon that lets them in (events further ahead of
+            // the clock than the late-event horizon are dead-lettered).
+            try (var t = new TopologyHarness(rules, java.time.Duration.ofDays(365))) {
                 // Over weeks: 4 blog reads and 2 opens (50 points), then 14 reads and 2 opens (200 points).
                 int n = 0;
                 double d = 0;

@@ -48,6 +48,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestInputTopic<String, LeadProfile> profiles;
     final TestInputTopic<byte[], byte[]> rawWeb;
     final TestInputTopic<byte[], byte[]> rawProfiles;
+    final TestInputTopic<String, String> erasures;
     final TestOutputTopic<String, LeadScore> scores;
     final TestOutputTopic<String, StageChange> stageChanges;
     final TestOutputTopic<String, StageChange> handoffs;
@@ -64,10 +65,24 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(String rulesYaml, Duration lateEventHorizon, ScoringMetrics metrics) {
+        this(rulesYaml, lateEventHorizon, metrics, true);
+    }
+
+    TopologyHarness(String rulesYaml, Duration lateEventHorizon, ScoringMetrics metrics, boolean inMemoryStores) {
+        this(rulesYaml, lateEventHorizon, metrics, inMemoryStores, new Properties());
+    }
+
+    TopologyHarness(String rulesYaml, Duration lateEventHorizon, ScoringMetrics metrics, Properties extra) {
+        this(rulesYaml, lateEventHorizon, metrics, true, extra);
+    }
+
+    /** @param extra Kafka Streams properties on top of the topology's defaults (e.g. a producer's size limit) */
+    TopologyHarness(String rulesYaml, Duration lateEventHorizon, ScoringMetrics metrics, boolean inMemoryStores,
+            Properties extra) {
         try {
             serdes = ScoringSerdes.avro(Map.of("schema.registry.url", "mock://" + scope));
             var settings = new ScoringTopology.Settings(topics, RuleFileLoader.parse(rulesYaml, "test-rules.yaml"),
-                    lateEventHorizon, true);
+                    lateEventHorizon, inMemoryStores);
             topology = ScoringTopology.build(settings, serdes, metrics);
         } catch (RuleFileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -78,6 +93,7 @@ final class TopologyHarness implements AutoCloseable {
         // dead letters its deserialization handler sends (they stay in an open mock transaction).
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.putAll(extra);
         driver = new TopologyTestDriver(topology, props, T0);
         StringSerializer keys = new StringSerializer();
         web = driver.createInputTopic(topics.webEvents(), keys, serdes.webEvent().serializer());
@@ -87,6 +103,7 @@ final class TopologyHarness implements AutoCloseable {
         rawWeb = driver.createInputTopic(topics.webEvents(), new ByteArraySerializer(), new ByteArraySerializer());
         rawProfiles = driver.createInputTopic(topics.profiles(), new ByteArraySerializer(),
                 new ByteArraySerializer());
+        erasures = driver.createInputTopic(topics.erasures(), keys, keys);
         StringDeserializer keyReader = new StringDeserializer();
         scores = driver.createOutputTopic(topics.scores(), keyReader, serdes.leadScore().deserializer());
         stageChanges = driver.createOutputTopic(topics.stageChanges(), keyReader,
@@ -114,6 +131,11 @@ final class TopologyHarness implements AutoCloseable {
 
     void send(LeadProfile p) {
         profiles.pipeInput(p.getLeadId(), p, p.getUpdatedAt());
+    }
+
+    /** An erasure request as {@code bin/lead-scoring erase} writes it: key and value the lead id. */
+    void erase(String leadId, Instant at) {
+        erasures.pipeInput(leadId, leadId, at);
     }
 
     static WebEvent pageView(String lead, String eventId, Instant at, String path) {

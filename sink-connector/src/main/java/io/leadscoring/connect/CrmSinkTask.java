@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -37,17 +38,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Offsets: {@link #preCommit} commits, per partition, only up to the first record that is not yet handled
  * (delivered or permanently failed), so a buffered or retrying record holds its partition back.
+ *
+ * <p>Metrics: handoff outcomes, retries, dead letters and the clients' HTTP requests go to {@link ConnectCrmMetrics}
+ * on the worker's plugin metrics ({@code context.pluginMetrics()}).
  */
 public class CrmSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(CrmSinkTask.class);
 
-    private final Function<CrmSinkConfig, CrmClient> clientFactory;
+    private final BiFunction<CrmSinkConfig, CrmMetrics, CrmClient> clientFactory;
     private final Clock clock;
     private final DoubleSupplier random;
 
     private CrmSinkConfig config;
     private CrmClient client;
+    private CrmMetrics metrics = CrmMetrics.NONE;
     private RetryPolicy retryPolicy;
     private int batchSize;
     private Duration linger;
@@ -71,17 +76,17 @@ public class CrmSinkTask extends SinkTask {
     }
 
     /** For tests: the CRM client, the clock and the jitter source of the retry backoff ([0, 1)). */
-    CrmSinkTask(Function<CrmSinkConfig, CrmClient> clientFactory, Clock clock, DoubleSupplier random) {
+    CrmSinkTask(BiFunction<CrmSinkConfig, CrmMetrics, CrmClient> clientFactory, Clock clock, DoubleSupplier random) {
         this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
     }
 
-    static CrmClient createClient(CrmSinkConfig config) {
+    static CrmClient createClient(CrmSinkConfig config, CrmMetrics metrics) {
         return switch (config.target()) {
-            case WEBHOOK -> WebhookCrmClient.fromConfig(config);
-            case HUBSPOT -> HubSpotCrmClient.fromConfig(config);
-            case SALESFORCE -> SalesforceCrmClient.fromConfig(config);
+            case WEBHOOK -> WebhookCrmClient.fromConfig(config, metrics);
+            case HUBSPOT -> HubSpotCrmClient.fromConfig(config, metrics);
+            case SALESFORCE -> SalesforceCrmClient.fromConfig(config, metrics);
         };
     }
 
@@ -99,7 +104,8 @@ public class CrmSinkTask extends SinkTask {
                 Duration.ofMillis(config.getLong(CrmSinkConfig.RETRY_BACKOFF_MS)),
                 Duration.ofMillis(config.getLong(CrmSinkConfig.RETRY_BACKOFF_MAX_MS)),
                 Duration.ofMillis(config.getLong(CrmSinkConfig.RETRY_TIMEOUT_MS)), random, clock);
-        client = Objects.requireNonNull(clientFactory.apply(config), "CRM client");
+        metrics = createMetrics(config.target());
+        client = Objects.requireNonNull(clientFactory.apply(config, metrics), "CRM client");
         log.info("Started CRM sink task: crm.target={}, batch.size={}, linger.ms={}", config.target(), batchSize,
                 linger.toMillis());
     }
@@ -213,7 +219,7 @@ public class CrmSinkTask extends SinkTask {
             handoff = HandoffMapper.map(record.value());
         } catch (UnmappableRecordException e) {
             String message = "Record " + coordinates(tp, offset) + " cannot be mapped to a handoff: " + e.getMessage();
-            failPermanently(record, tp, offset, message, e);
+            failPermanently(record, tp, offset, message, e, CrmMetrics.DeadLetterReason.UNMAPPABLE);
             return;
         }
         buffer.add(new Pending(record, tp, offset, handoff, clock.instant()));
@@ -241,6 +247,7 @@ public class CrmSinkTask extends SinkTask {
             for (int i = 0; i < batch.size(); i++) {
                 Pending pending = batch.get(i);
                 Outcome outcome = result.outcomes().get(i).outcome();
+                metrics.handoff(outcome.kind());
                 if (outcome instanceof Outcome.Delivered) {
                     handled.add(pending);
                     progress.get(pending.tp).markHandled(pending.offset);
@@ -248,7 +255,7 @@ public class CrmSinkTask extends SinkTask {
                     handled.add(pending);
                     failPermanently(pending.record, pending.tp, pending.offset, "Handoff " + pending.handoff.handoffId()
                             + " (lead " + pending.handoff.leadId() + ") from " + coordinates(pending.tp, pending.offset)
-                            + " was rejected permanently: " + perm.reason(), null);
+                            + " was rejected permanently: " + perm.reason(), null, CrmMetrics.DeadLetterReason.REJECTED);
                 } else {
                     transients++; // stays buffered, in order
                 }
@@ -274,6 +281,7 @@ public class CrmSinkTask extends SinkTask {
         RetryPolicy.Decision decision = retryPolicy.decide(retries, firstFailure, result.longestRetryAfter());
         if (decision instanceof RetryPolicy.Retry retry) {
             retries++;
+            metrics.retry();
             long wait = Math.max(1, retry.delay().toMillis());
             retryNotBefore = now.plusMillis(wait);
             context.timeout(wait);
@@ -293,7 +301,8 @@ public class CrmSinkTask extends SinkTask {
         return batch.get(0);
     }
 
-    private void failPermanently(SinkRecord record, TopicPartition tp, long offset, String message, Throwable cause) {
+    private void failPermanently(SinkRecord record, TopicPartition tp, long offset, String message, Throwable cause,
+            CrmMetrics.DeadLetterReason reason) {
         ErrantRecordReporter reporter = errantRecordReporter();
         if (reporter == null) {
             throw new ConnectException(message + " (no errant record reporter: set errors.tolerance=all and "
@@ -309,7 +318,23 @@ public class CrmSinkTask extends SinkTask {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new ConnectException("Could not report to the dead-letter queue: " + message, e.getCause());
         }
+        metrics.deadLettered(reason);
         progress.get(tp).markHandled(offset);
+    }
+
+    /** The worker's plugin metrics for this task; none on a worker older than Kafka 4.1 (KIP-877). */
+    private CrmMetrics createMetrics(CrmTarget target) {
+        PluginMetrics plugin;
+        try {
+            plugin = context == null ? null : context.pluginMetrics();
+        } catch (NoSuchMethodError | NoClassDefFoundError | UnsupportedOperationException e) {
+            plugin = null;
+        }
+        if (plugin == null) {
+            log.info("The worker offers no plugin metrics (Kafka Connect before 4.1): the CRM sink's metrics are off");
+            return CrmMetrics.NONE;
+        }
+        return new ConnectCrmMetrics(plugin, target);
     }
 
     private ErrantRecordReporter errantRecordReporter() {

@@ -126,6 +126,7 @@ public final class HubSpotCrmClient implements CrmClient {
     private final Map<String, String> mapping;
     private final Duration requestTimeout;
     private final Clock clock;
+    private final CrmMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
@@ -135,6 +136,12 @@ public final class HubSpotCrmClient implements CrmClient {
      */
     public HubSpotCrmClient(HttpClient http, URI baseUri, Password token, String lifecycleStage,
             Map<String, String> mapping, Duration requestTimeout, Clock clock) {
+        this(http, baseUri, token, lifecycleStage, mapping, requestTimeout, clock, CrmMetrics.NONE);
+    }
+
+    /** @param metrics told of every request (status, latency) */
+    public HubSpotCrmClient(HttpClient http, URI baseUri, Password token, String lifecycleStage,
+            Map<String, String> mapping, Duration requestTimeout, Clock clock, CrmMetrics metrics) {
         this.http = Objects.requireNonNull(http, "http");
         String base = Objects.requireNonNull(baseUri, "baseUri").toString().replaceAll("/+$", "");
         this.upsertUri = URI.create(base + UPSERT_PATH);
@@ -158,16 +165,17 @@ public final class HubSpotCrmClient implements CrmClient {
         });
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    public static HubSpotCrmClient fromConfig(CrmSinkConfig config) {
+    public static HubSpotCrmClient fromConfig(CrmSinkConfig config, CrmMetrics metrics) {
         Password token = config.hubspotToken();
         if (token == null || token.value() == null || token.value().isBlank()) {
             throw new IllegalArgumentException(CrmSinkConfig.HUBSPOT_TOKEN + " is not set");
         }
         return new HubSpotCrmClient(HttpClients.create(config), config.hubspotUrl(), token,
                 config.hubspotLifecycleStage(), config.hubspotPropertyMapping(), config.httpRequestTimeout(),
-                Clock.systemUTC());
+                Clock.systemUTC(), metrics);
     }
 
     /**
@@ -271,10 +279,10 @@ public final class HubSpotCrmClient implements CrmClient {
         }
         HttpResponse<String> response;
         try {
-            response = http.sendAsync(request(inputs), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                    // The request timeout covers the response headers only; a stalled body must not hang the task.
-                    .orTimeout(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-                    .get();
+            HttpRequest request = request(inputs);
+            // The request timeout covers the response headers only; a stalled body must not hang the task.
+            response = metrics.timed(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString(
+                    StandardCharsets.UTF_8)).orTimeout(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             delivery.requestFailure = new Outcome.Transient("interrupted before HubSpot answered", Optional.empty());

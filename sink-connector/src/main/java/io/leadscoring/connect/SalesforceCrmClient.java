@@ -88,6 +88,7 @@ public final class SalesforceCrmClient implements CrmClient {
     private final Duration requestTimeout;
     private final int maxInFlight;
     private final Clock clock;
+    private final CrmMetrics metrics;
 
     private final Object tokenLock = new Object();
     /** The current token, or the request fetching it; guarded by tokenLock. */
@@ -102,6 +103,14 @@ public final class SalesforceCrmClient implements CrmClient {
     public SalesforceCrmClient(HttpClient http, URI loginUrl, String clientId, Password clientSecret,
             String apiVersion, String externalIdField, Map<String, String> mapping, String leadStatus,
             Duration requestTimeout, int maxInFlight, Clock clock) {
+        this(http, loginUrl, clientId, clientSecret, apiVersion, externalIdField, mapping, leadStatus, requestTimeout,
+                maxInFlight, clock, CrmMetrics.NONE);
+    }
+
+    /** @param metrics told of every request, token requests included (status, latency) */
+    public SalesforceCrmClient(HttpClient http, URI loginUrl, String clientId, Password clientSecret,
+            String apiVersion, String externalIdField, Map<String, String> mapping, String leadStatus,
+            Duration requestTimeout, int maxInFlight, Clock clock, CrmMetrics metrics) {
         this.http = Objects.requireNonNull(http, "http");
         this.tokenUrl = URI.create(stripTrailingSlash(Objects.requireNonNull(loginUrl, "loginUrl").toString())
                 + TOKEN_PATH);
@@ -124,9 +133,10 @@ public final class SalesforceCrmClient implements CrmClient {
         }
         this.maxInFlight = maxInFlight;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    public static SalesforceCrmClient fromConfig(CrmSinkConfig config) {
+    public static SalesforceCrmClient fromConfig(CrmSinkConfig config, CrmMetrics metrics) {
         if (config.salesforceLoginUrl() == null) {
             throw new IllegalArgumentException(CrmSinkConfig.SALESFORCE_LOGIN_URL + " is not set");
         }
@@ -140,7 +150,7 @@ public final class SalesforceCrmClient implements CrmClient {
         return new SalesforceCrmClient(HttpClients.create(config), config.salesforceLoginUrl(),
                 config.salesforceClientId(), secret, config.salesforceApiVersion(),
                 config.salesforceExternalIdField(), config.salesforceFieldMapping(), config.salesforceLeadStatus(),
-                config.httpRequestTimeout(), config.maxInFlightRequests(), Clock.systemUTC());
+                config.httpRequestTimeout(), config.maxInFlightRequests(), Clock.systemUTC(), metrics);
     }
 
     @Override
@@ -215,8 +225,8 @@ public final class SalesforceCrmClient implements CrmClient {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .orTimeout(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
+        return metrics.timed(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                        .orTimeout(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS))
                 .handle((response, failure) -> {
                     if (failure != null) {
                         Outcome o = transportOutcome(failure);
@@ -335,8 +345,8 @@ public final class SalesforceCrmClient implements CrmClient {
                 .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         // The request timeout covers the response headers only; a stalled body must not hang the task.
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .orTimeout(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        return metrics.timed(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .orTimeout(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS));
     }
 
     private Outcome failureOutcome(Throwable failure) {

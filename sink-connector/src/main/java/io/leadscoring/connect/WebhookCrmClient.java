@@ -39,6 +39,7 @@ public final class WebhookCrmClient implements CrmClient {
     private final Duration requestTimeout;
     private final Clock clock;
     private final int maxInFlight;
+    private final CrmMetrics metrics;
 
     public WebhookCrmClient(HttpClient http, URI url, Password secret, String signatureHeader,
             Map<String, String> headers, Duration requestTimeout, Clock clock) {
@@ -47,6 +48,12 @@ public final class WebhookCrmClient implements CrmClient {
 
     public WebhookCrmClient(HttpClient http, URI url, Password secret, String signatureHeader,
             Map<String, String> headers, Duration requestTimeout, Clock clock, int maxInFlight) {
+        this(http, url, secret, signatureHeader, headers, requestTimeout, clock, maxInFlight, CrmMetrics.NONE);
+    }
+
+    /** @param metrics told of every request (status, latency) */
+    public WebhookCrmClient(HttpClient http, URI url, Password secret, String signatureHeader,
+            Map<String, String> headers, Duration requestTimeout, Clock clock, int maxInFlight, CrmMetrics metrics) {
         this.http = Objects.requireNonNull(http, "http");
         this.url = Objects.requireNonNull(url, "url");
         this.secret = secret;
@@ -55,15 +62,16 @@ public final class WebhookCrmClient implements CrmClient {
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxInFlight = maxInFlight;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    public static WebhookCrmClient fromConfig(CrmSinkConfig config) {
+    public static WebhookCrmClient fromConfig(CrmSinkConfig config, CrmMetrics metrics) {
         if (config.webhookUrl() == null) {
             throw new IllegalArgumentException(CrmSinkConfig.WEBHOOK_URL + " is not set");
         }
         return new WebhookCrmClient(HttpClients.create(config), config.webhookUrl(), config.webhookSecret(),
                 config.webhookSignatureHeader(), config.webhookHeaders(), config.httpRequestTimeout(), Clock.systemUTC(),
-                config.maxInFlightRequests());
+                config.maxInFlightRequests(), metrics);
     }
 
     @Override
@@ -98,8 +106,8 @@ public final class WebhookCrmClient implements CrmClient {
             return CompletableFuture.completedFuture(Outcome.permanentFailure("cannot build request: " + e));
         }
         // The request timeout covers the response headers only; a stalled body must not hang the task.
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .orTimeout(requestTimeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
+        return metrics.timed(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                        .orTimeout(requestTimeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS))
                 .handle((response, failure) -> failure != null
                         ? HttpOutcomes.classify(failure)
                         : HttpOutcomes.classify(response.statusCode(),

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -99,6 +103,10 @@ class CrmSinkTaskTest {
         final List<Reported> reported = new ArrayList<>();
         final boolean withReporter;
         final Set<TopicPartition> assignment = new HashSet<>(Set.of(P0, P1));
+        /** The worker's registry with the task's plugin metrics, as Connect sets them up. */
+        final Metrics metrics = new Metrics();
+        final PluginMetricsImpl pluginMetrics = new PluginMetricsImpl(metrics,
+                new LinkedHashMap<>(Map.of("connector", "crm", "task", "0")));
 
         FakeContext(boolean withReporter) {
             this.withReporter = withReporter;
@@ -153,7 +161,16 @@ class CrmSinkTaskTest {
 
         @Override
         public PluginMetrics pluginMetrics() {
-            return null;
+            return pluginMetrics;
+        }
+
+        /** A plugin metric's value; tags after connector, task and target. */
+        double metric(String name, String... tags) {
+            Map<String, String> all = new LinkedHashMap<>(Map.of("connector", "crm", "task", "0", "target", "webhook"));
+            for (int i = 0; i < tags.length; i += 2) {
+                all.put(tags[i], tags[i + 1]);
+            }
+            return ((Number) metrics.metric(new MetricName(name, "plugins", "", all)).metricValue()).doubleValue();
         }
     }
 
@@ -175,7 +192,7 @@ class CrmSinkTaskTest {
         props.put("retry.backoff.max.ms", "1000");
         props.putAll(overrides);
         context = new FakeContext(withReporter);
-        task = new CrmSinkTask(config -> client, clock, () -> 0.5);
+        task = new CrmSinkTask((config, metrics) -> client, clock, () -> 0.5);
         task.initialize(context);
         task.start(props);
         return task;
@@ -434,11 +451,11 @@ class CrmSinkTaskTest {
 
     @Test
     void everyTargetBuildsItsClient() {
-        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.hubspot())))
+        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.hubspot()), CrmMetrics.NONE))
                 .isInstanceOf(HubSpotCrmClient.class);
-        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.salesforce())))
+        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.salesforce()), CrmMetrics.NONE))
                 .isInstanceOf(SalesforceCrmClient.class);
-        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.webhook())))
+        assertThat(CrmSinkTask.createClient(new CrmSinkConfig(CrmSinkConfigTest.webhook()), CrmMetrics.NONE))
                 .isInstanceOf(WebhookCrmClient.class);
     }
 
@@ -450,5 +467,26 @@ class CrmSinkTaskTest {
         real.put(List.of());
         real.stop();
         assertThat(real.version()).isNotBlank();
+    }
+
+    @Test
+    void countsHandoffOutcomesRetriesAndDeadLettersOnThePluginMetrics() {
+        start(true, Map.of());
+        client.then(Map.of("h1", tooManyRequests(Duration.ofSeconds(1)), "h2", Outcome.permanentFailure("HTTP 400")));
+        List<SinkRecord> batch = new ArrayList<>(records(0, 0, 4));
+        batch.add(new SinkRecord(TOPIC, 0, null, "x", null, "not a handoff", 4));
+
+        assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
+        clock.advance(Duration.ofSeconds(1));
+        task.put(batch);
+
+        assertThat(context.metric(ConnectCrmMetrics.HANDOFFS, "outcome", "delivered")).as("h0, h3, then h1")
+                .isEqualTo(3);
+        assertThat(context.metric(ConnectCrmMetrics.HANDOFFS, "outcome", "retriable")).isEqualTo(1);
+        assertThat(context.metric(ConnectCrmMetrics.HANDOFFS, "outcome", "rejected")).isEqualTo(1);
+        assertThat(context.metric(ConnectCrmMetrics.RETRIES)).isEqualTo(1);
+        assertThat(context.metric(ConnectCrmMetrics.DEAD_LETTERS, "reason", "rejected")).isEqualTo(1);
+        assertThat(context.metric(ConnectCrmMetrics.DEAD_LETTERS, "reason", "unmappable")).isEqualTo(1);
+        assertThat(context.reported).hasSize(2);
     }
 }

@@ -681,11 +681,27 @@ class HubSpotCrmClientTest {
         props.put(CrmSinkConfig.HUBSPOT_URL, hubspot.baseUrl() + "/");
         props.put(CrmSinkConfig.HUBSPOT_TOKEN, TOKEN);
         props.put(CrmSinkConfig.HUBSPOT_PROPERTY_MAPPING, "score:lead_score,firstName:firstname");
-        try (HubSpotCrmClient c = HubSpotCrmClient.fromConfig(new CrmSinkConfig(props))) {
+        try (HubSpotCrmClient c = HubSpotCrmClient.fromConfig(new CrmSinkConfig(props), CrmMetrics.NONE)) {
             assertThat(c.deliver(List.of(handoff("h-1", "ada@example.com"))).allDelivered()).isTrue();
         }
         assertThat(hubspot.contact("ada@example.com").orElseThrow().properties()).containsEntry("firstname", "Ada")
                 .containsEntry("lead_score", "112.57").containsEntry("lifecyclestage", "salesqualifiedlead")
                 .doesNotContainKey("lead_handoff_id");
+    }
+
+    @Test
+    void recordsEachBatchRequestWithItsOutcomeAndStatus() {
+        hubspot.rateLimitNext(1, "TEN_SECONDLY_ROLLING", 1);
+        RecordingCrmMetrics metrics = new RecordingCrmMetrics();
+        HubSpotCrmClient c = new HubSpotCrmClient(HttpClient.newHttpClient(), hubspot.baseUrl(), new Password(TOKEN),
+                "salesqualifiedlead", DEFAULT_MAPPING, Duration.ofSeconds(5), Clock.systemUTC(), metrics);
+        clients.add(c);
+
+        c.deliver(List.of(handoff("h1", "ada@example.com")));
+        c.deliver(List.of(handoff("h1", "ada@example.com"), handoff("h2", "grace@example.com")));
+
+        // One request a batch: the 429, then the retry of both handoffs together.
+        assertThat(metrics.outcomesAndStatuses()).hasSize(2).first().isEqualTo("rate_limited 429");
+        assertThat(metrics.outcomesAndStatuses().get(1)).startsWith("success 20");
     }
 }

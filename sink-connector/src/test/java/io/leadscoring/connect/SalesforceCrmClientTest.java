@@ -586,12 +586,31 @@ class SalesforceCrmClientTest {
         props.put("salesforce.client.id", org.clientId());
         props.put("salesforce.client.secret", org.clientSecret());
         props.put("salesforce.lead.status", "Working");
-        try (SalesforceCrmClient client = SalesforceCrmClient.fromConfig(new CrmSinkConfig(props))) {
+        try (SalesforceCrmClient client = SalesforceCrmClient.fromConfig(new CrmSinkConfig(props), CrmMetrics.NONE)) {
             assertThat(client.deliver(List.of(handoff("h-1", "lead-1", 50))).allDelivered()).isTrue();
             assertThat(client.toString()).doesNotContain(org.clientSecret());
         }
         assertThat(org.lead("lead-1").get("Status")).isEqualTo("Working");
         assertThat(org.apiRequests().get(0).path()).startsWith("/services/data/v62.0/sobjects/Lead/Lead_Scoring_Id__c/");
         assertThat(URI.create(org.loginUrl()).getHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void recordsTheTokenRequestAndEachUpsert() {
+        org.failNext(1, 503);
+        RecordingCrmMetrics metrics = new RecordingCrmMetrics();
+        SalesforceCrmClient c = new SalesforceCrmClient(HttpClient.newHttpClient(), org.baseUrl(), org.clientId(),
+                new Password(org.clientSecret()), "v62.0", FakeSalesforce.DEFAULT_EXTERNAL_ID_FIELD, MAPPING, null,
+                Duration.ofSeconds(5), 1, Clock.systemUTC(), metrics);
+        clients.add(c);
+
+        c.deliver(List.of(handoff("h1", "lead-1", 120)));
+        c.deliver(List.of(handoff("h1", "lead-1", 120)));
+
+        List<String> requests = metrics.outcomesAndStatuses();
+        assertThat(requests).hasSize(3);
+        assertThat(requests.get(0)).as("the token request").isEqualTo("success 200");
+        assertThat(requests.get(1)).isEqualTo("retriable 503");
+        assertThat(requests.get(2)).startsWith("success 20");
     }
 }

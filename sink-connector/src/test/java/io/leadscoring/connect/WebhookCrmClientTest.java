@@ -194,11 +194,39 @@ class WebhookCrmClientTest {
         props.put("webhook.secret", SECRET);
         props.put("webhook.signature.header", "X-Hub-Signature");
         props.put("webhook.headers", "X-Source:lead-scoring");
-        try (WebhookCrmClient c = WebhookCrmClient.fromConfig(new CrmSinkConfig(props))) {
+        try (WebhookCrmClient c = WebhookCrmClient.fromConfig(new CrmSinkConfig(props), CrmMetrics.NONE)) {
             assertThat(c.deliver(List.of(handoff("h-9"))).allDelivered()).isTrue();
         }
         Received r = received.get(0);
         assertThat(r.headers().getFirst("X-Hub-Signature")).isEqualTo(expectedSignature(r.body()));
         assertThat(r.headers().getFirst("X-Source")).isEqualTo("lead-scoring");
+    }
+
+    @Test
+    void recordsEveryRequestWithItsOutcomeStatusAndLatency() {
+        answers.put("h-503", new Answer(503, Map.of("Retry-After", "1"), ""));
+        answers.put("h-429", new Answer(429, Map.of(), ""));
+        answers.put("h-400", new Answer(400, Map.of(), "{\"error\":\"bad\"}"));
+        RecordingCrmMetrics metrics = new RecordingCrmMetrics();
+        WebhookCrmClient c = new WebhookCrmClient(HttpClient.newHttpClient(), url, null, "X-Signature-SHA256",
+                Map.of(), Duration.ofSeconds(5), Clock.systemUTC(), 1, metrics);
+
+        c.deliver(List.of(handoff("h-ok"), handoff("h-503"), handoff("h-429"), handoff("h-400")));
+
+        assertThat(metrics.outcomesAndStatuses()).containsExactly("success 200", "retriable 503",
+                "rate_limited 429", "rejected 400");
+        assertThat(metrics.requests).allSatisfy(r -> assertThat(r.latency()).isPositive());
+    }
+
+    @Test
+    void recordsARequestThatGotNoAnswer() {
+        server.stop(0); // nothing listens on the port any more
+        RecordingCrmMetrics metrics = new RecordingCrmMetrics();
+        WebhookCrmClient c = new WebhookCrmClient(HttpClient.newHttpClient(), url, null, "X-Signature-SHA256",
+                Map.of(), Duration.ofSeconds(5), Clock.systemUTC(), 1, metrics);
+
+        c.deliver(List.of(handoff("h-1")));
+
+        assertThat(metrics.outcomesAndStatuses()).containsExactly("retriable io_error");
     }
 }

@@ -127,7 +127,7 @@ final class EmbeddedBroker implements AutoCloseable {
     }
 
     /** Production metadata.version and feature levels, as a freshly formatted 4.x cluster has. */
-    private static BootstrapMetadata productionBootstrapMetadata() {
+    static BootstrapMetadata productionBootstrapMetadata() {
         MetadataVersion version = MetadataVersion.latestProduction();
         Map<String, Short> features = new HashMap<>();
         for (Feature feature : Feature.PRODUCTION_FEATURES) {
@@ -141,7 +141,7 @@ final class EmbeddedBroker implements AutoCloseable {
      * sockets makes the broker re-bind the same ports on the listener's host (127.0.0.1) at start-up.
      * Reflection on testkit internals: if they change, fall back to the wildcard binding.
      */
-    private static void rebindOnListenerHost(KafkaClusterTestKit cluster) {
+    static void rebindOnListenerHost(KafkaClusterTestKit cluster) {
         try {
             Field managerField = KafkaClusterTestKit.class.getDeclaredField("socketFactoryManager");
             managerField.setAccessible(true);
