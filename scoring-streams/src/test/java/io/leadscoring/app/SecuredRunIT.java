@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadscoring.cli.CliRuns;
 import io.leadscoring.events.LeadProfile;
 import io.leadscoring.events.LeadScore;
 import io.leadscoring.events.StageChange;
@@ -56,8 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecuredRunIT {
 
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path LAUNCHER = ROOT.resolve("bin/lead-scoring");
+    private static final Path ROOT = CliRuns.ROOT;
+    private static final Path LAUNCHER = CliRuns.LAUNCHER;
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -78,7 +79,7 @@ class SecuredRunIT {
             Path log = dir.resolve("run.log");
             Process process = start(config, log);
             try {
-                awaitLog(log, "State transition from REBALANCING to RUNNING", process);
+                CliRuns.awaitLog(log, "State transition from REBALANCING to RUNNING", TIMEOUT, process);
                 int port = httpPort(log);
                 String base = "http://127.0.0.1:" + port;
 
@@ -276,19 +277,5 @@ class SecuredRunIT {
         Matcher m = Pattern.compile("HTTP API listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(log));
         assertThat(m.find()).as("the start-up line names the port").isTrue();
         return Integer.parseInt(m.group(1));
-    }
-
-    private static void awaitLog(Path log, String text, Process process) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("run exited with " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no '" + text + "' within " + TIMEOUT + ":\n" + Files.readString(log));
     }
 }

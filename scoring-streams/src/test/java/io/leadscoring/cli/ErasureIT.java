@@ -65,8 +65,8 @@ import org.junit.jupiter.api.io.TempDir;
 @EmbeddedKafka
 class ErasureIT {
 
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path LAUNCHER = ROOT.resolve("bin/lead-scoring");
+    private static final Path ROOT = CliRuns.ROOT;
+    private static final Path LAUNCHER = CliRuns.LAUNCHER;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final long HOUR = Duration.ofHours(1).toMillis();
     private static final String ERASED = "erase-me";
@@ -204,12 +204,12 @@ class ErasureIT {
             props.store(writer, "ErasureIT");
         }
 
-        String[] missing = run("erase", "--config", properties.toString(), ERASED);
-        assertThat(missing[0]).isEqualTo("1");
-        assertThat(missing[2]).contains("lead-scoring erase: missing topics [" + prefix + ".erasures]");
-        String[] blank = run("erase", "--config", properties.toString(), ERASED, " ");
-        assertThat(blank[0]).isEqualTo("2");
-        assertThat(blank[2]).contains("lead id #2 is empty; nothing was written");
+        CliRuns.Result missing = CliRuns.execute("erase", "--config", properties.toString(), ERASED);
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("lead-scoring erase: missing topics [" + prefix + ".erasures]");
+        CliRuns.Result blank = CliRuns.execute("erase", "--config", properties.toString(), ERASED, " ");
+        assertThat(blank.exitCode()).isEqualTo(2);
+        assertThat(blank.stderr()).contains("lead id #2 is empty; nothing was written");
         // Neither the command nor a producer auto-created the topic.
         assertThat(broker.admin().listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(prefix + ".erasures");
         assertThat(readToEnd(prefix + ".profiles", new StringDeserializer())).isEmpty();
@@ -376,24 +376,5 @@ class ErasureIT {
     private HttpResponse<String> get(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The CLI in this JVM: exit code, standard output, standard error. */
-    private static synchronized String[] run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = LeadScoringCli.execute(args);
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new String[] {Integer.toString(exit), out.toString(StandardCharsets.UTF_8),
-            err.toString(StandardCharsets.UTF_8)};
     }
 }

@@ -412,30 +412,15 @@ class ReplayCommandTest {
     }
 
     /** Runs the command with System.out and System.err captured, as a user at a terminal would see them. */
-    private static synchronized Run replay(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 1];
-            all[0] = "replay";
-            System.arraycopy(args, 0, all, 1, args.length);
-            exit = LeadScoringCli.execute(all);
-        } finally {
-            System.out.flush();
-            System.err.flush();
-            System.setOut(originalOut);
-            System.setErr(originalErr);
+    private static Run replay(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "replay";
+        System.arraycopy(args, 0, all, 1, args.length);
+        CliRuns.Result run = CliRuns.execute(all);
+        if (run.exitCode() != 0 || !run.stderr().isEmpty()) {
+            System.err.println("replay " + String.join(" ", args) + " -> exit " + run.exitCode() + "\n" + run.stderr());
         }
-        String stdout = out.toString(StandardCharsets.UTF_8);
-        String stderr = err.toString(StandardCharsets.UTF_8);
-        if (exit != 0 || !stderr.isEmpty()) {
-            originalErr.println("replay " + String.join(" ", args) + " -> exit " + exit + "\n" + stderr);
-        }
-        return new Run(exit, stdout.isEmpty() ? List.of() : List.of(stdout.split("\\R")), stderr);
+        String stdout = run.stdout();
+        return new Run(run.exitCode(), stdout.isEmpty() ? List.of() : List.of(stdout.split("\\R")), run.stderr());
     }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 @EmbeddedKafka
 class RunCommandIT {
 
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path LAUNCHER = ROOT.resolve("bin/lead-scoring");
+    private static final Path ROOT = CliRuns.ROOT;
+    private static final Path LAUNCHER = CliRuns.LAUNCHER;
 
     @TempDir
     Path dir;
@@ -35,7 +35,7 @@ class RunCommandIT {
         Path log = dir.resolve("run.log");
         Process process = start(config, log);
         try {
-            awaitLog(log, "State transition from REBALANCING to RUNNING", Duration.ofSeconds(60), process);
+            CliRuns.awaitLog(log, "State transition from REBALANCING to RUNNING", Duration.ofSeconds(60), process);
 
             Set<String> topics = broker.admin().listTopics().names().get();
             assertThat(topics).contains(prefix + ".web-events", prefix + ".email-events",
@@ -121,20 +121,6 @@ class RunCommandIT {
                 .redirectOutput(log.toFile());
         builder.environment().put("LEAD_SCORING_OPTS", "-Xmx256m");
         return builder.start();
-    }
-
-    private static void awaitLog(Path log, String text, Duration timeout, Process process) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("run exited with " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no '" + text + "' within " + timeout + ":\n" + Files.readString(log));
     }
 
     private static String topicConfig(KafkaBroker broker, String topic, String name) throws Exception {
